@@ -1,0 +1,1 @@
+"""Benchmarks and the corpus scoring they share with the tests."""
