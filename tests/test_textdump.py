@@ -1,0 +1,279 @@
+"""Tests for the plain-text page dump cleaner (``parsers.textdump``)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bench.corpora import CORPORA_DIR, body_scores, corpus_available, iter_pairs, load_corpus, render_as_text
+from parsers.textdump import clean_text_dump
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_cf23a9dec83e2434.txt"
+SEED_EXPECTED = ROOT / "tests" / "data" / "000_cf23a9dec83e2434.expected.json"
+
+PARAGRAPHS = [
+    "The city council approved the new budget on Tuesday after a debate that lasted well into the night, "
+    "according to officials who attended the session.",
+    '"We have made difficult choices, but the services people rely on are protected," the mayor said in a '
+    "statement released after the vote.",
+    "Opposition members argued that the plan cuts too deeply into public transport and warned that fares "
+    "could rise again next year if revenues fall short.",
+    "The budget takes effect on the first day of next month and will be reviewed by an independent auditor "
+    "before the end of the year.",
+]
+BODY = "\n\n".join(PARAGRAPHS)
+PLUS_THREE = timezone(timedelta(hours=3))
+
+
+def page(*lines: str) -> str:
+    """A dump in the seed's shape: one line per paragraph, blank lines between."""
+    return "\n\n".join(lines)
+
+
+# --- the user's seed and a second page of the same site ------------------------------------------------
+
+
+def test_seed_matches_expected_exactly() -> None:
+    expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
+    article = clean_text_dump(SEED.read_text(encoding="utf-8"))
+    assert article.title == expected["title"]
+    assert article.source == expected["source"]
+    assert article.section == expected["section"]
+    assert article.published_at == datetime.fromisoformat(expected["published"])
+    assert article.published_at.tzinfo is None and not article.published_tz_known
+    assert article.body == expected["body"]
+    for furniture in expected["boilerplate_absent"]:
+        assert furniture not in article.body
+    assert article.input_format == "text"
+
+
+def test_second_page_of_the_seed_site() -> None:
+    paragraphs = [
+        "North Korea has fired a new ballistic missile into the sea off its east coast, the South Korean "
+        "military said on Monday, days after Pyongyang warned of a strong response to joint drills.",
+        '"The launch is a clear violation of several resolutions," a spokesman for the Japanese government '
+        "told reporters in Tokyo, adding that a protest had been lodged through diplomatic channels.",
+        "The missile flew about 1,000 kilometers before landing inside Japan's exclusive economic zone, "
+        "according to officials in Seoul.",
+        "Analysts said the test was meant to show that the country's weapons programs continue despite "
+        "international sanctions.",
+    ]
+    text = page(
+        "Find Your Next Cleared Job in Minutes - SIGN UP TODAY",
+        "Nuclear Weapons",
+        "Reuters",
+        "North Korea fires ballistic missile toward Sea of Japan",
+        "Reuters",
+        "Mon Mar 6, 2017 9:05AM",
+        *paragraphs,
+        "Follow us on Twitter",
+        "Share this article",
+        "Join the mailing list",
+    )
+    article = clean_text_dump(text, url="https://example.org/a/1")
+    assert article.title == "North Korea fires ballistic missile toward Sea of Japan"
+    assert article.source == "Reuters"
+    assert article.section == "Nuclear Weapons"
+    assert article.published_at == datetime(2017, 3, 6, 9, 5)
+    assert not article.published_tz_known
+    assert article.body == "\n\n".join(paragraphs)
+    assert article.url == "https://example.org/a/1"
+
+
+# --- one test per cleaning rule ------------------------------------------------------------------------
+
+
+def test_banner_with_all_caps_call_to_action_is_dropped() -> None:
+    article = clean_text_dump(page("The Best Deals on Travel Insurance for Families - BUY NOW", *PARAGRAPHS))
+    assert article.body == BODY
+
+
+def test_menu_lines_are_dropped() -> None:
+    menu = "\n".join(["Home", "World", "Business", "Politics", "Sport", "Culture", "Opinion", "Video"])
+    article = clean_text_dump(menu + "\n\n" + BODY + "\n\n" + menu)
+    assert article.body == BODY
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this article",
+        "Share on Facebook",
+        "Sign up for our newsletter",
+        "Join the mailing list",
+        "Subscribe to our daily briefing",
+        "Follow us on Twitter",
+        "Read more",
+        "Related articles",
+        "Advertisement",
+        "We use cookies to improve your experience.",
+        "© 2024 Example Media. All rights reserved.",
+    ],
+)
+def test_share_newsletter_and_footer_lines_are_dropped(furniture: str) -> None:
+    article = clean_text_dump(page(*PARAGRAPHS[:2], furniture, *PARAGRAPHS[2:], furniture))
+    assert furniture not in article.body
+    assert article.body == BODY
+
+
+def test_furniture_words_inside_prose_are_kept() -> None:
+    prose = (
+        "Readers who subscribe to the paper will notice that the share of advertising has fallen, the "
+        "publisher said, because the company wants to rely on its subscribers instead."
+    )
+    assert prose in clean_text_dump(page(*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:])).body
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "tz_known"),
+    [
+        ("Wed Dec 21, 2016 6:13PM", datetime(2016, 12, 21, 18, 13), False),
+        ("December 21, 2016", datetime(2016, 12, 21), False),
+        ("Published: 21 December 2016 18:13 GMT", datetime(2016, 12, 21, 18, 13, tzinfo=UTC), True),
+        (
+            "2016-12-21T18:13:00+03:00",
+            datetime(2016, 12, 21, 18, 13, tzinfo=timezone(timedelta(hours=3))),
+            True,
+        ),
+        (
+            "Updated Dec. 21, 2016 at 6:13 p.m. EST",
+            datetime(2016, 12, 21, 18, 13, tzinfo=timezone(timedelta(hours=-5))),
+            True,
+        ),
+        ("21.12.2016, 18:13 Uhr", datetime(2016, 12, 21, 18, 13), False),
+        ("Publié le 21 décembre 2016 à 18h13", datetime(2016, 12, 21, 18, 13), False),
+        (
+            "21 Dec 2016 18:13 +0300",
+            datetime(2016, 12, 21, 18, 13, tzinfo=timezone(timedelta(hours=3))),
+            True,
+        ),
+    ],
+)
+def test_publication_time_line_is_recognised(line: str, expected: datetime, tz_known: bool) -> None:
+    article = clean_text_dump(page("City council passes budget after long debate", line, *PARAGRAPHS))
+    assert article.published_at == expected
+    assert article.published_tz_known is tz_known
+    assert line not in article.body
+    assert article.body == BODY
+
+
+def test_sentence_mentioning_a_date_is_not_a_date_line() -> None:
+    sentence = "The council first discussed the plan on December 21, 2016, when the deficit was smaller."
+    article = clean_text_dump(page("Budget passes", *PARAGRAPHS[:2], sentence, *PARAGRAPHS[2:]))
+    assert article.published_at is None
+    assert sentence in article.body
+
+
+def test_source_line_repeated_around_the_title() -> None:
+    text = page("Politics", "Agence France-Presse", "Budget passes after long debate", "Agence France-Presse",
+                *PARAGRAPHS)  # fmt: skip
+    article = clean_text_dump(text)
+    assert article.source == "Agence France-Presse"
+    assert article.title == "Budget passes after long debate"
+    assert article.section == "Politics"
+    assert "Agence France-Presse" not in article.body
+
+
+def test_byline_gives_authors_and_leaves_the_body() -> None:
+    text = page("Budget passes after long debate", "By Jane Doe and John Roe", "March 3, 2024", *PARAGRAPHS)
+    article = clean_text_dump(text)
+    assert article.authors == ["Jane Doe", "John Roe"]
+    assert article.title == "Budget passes after long debate"
+    assert article.body == BODY
+
+
+def test_inline_fragments_are_rejoined_into_one_paragraph() -> None:
+    # get_text("\n") splits a paragraph at every link; the whitespace at the split survives
+    text = (
+        "Home\nNews\n\n\nThe council approved the budget after a debate with the \nTransport Authority\n"
+        " and several unions, officials said on Tuesday evening in the city hall.\n\n"
+        + "\n\n".join(PARAGRAPHS)
+    )
+    article = clean_text_dump(text)
+    first = article.body.split("\n\n")[0]
+    assert first == (
+        "The council approved the budget after a debate with the Transport Authority and several unions, "
+        "officials said on Tuesday evening in the city hall."
+    )
+
+
+def test_empty_and_blank_input() -> None:
+    for text in ("", "\n\n  \n\t\n"):
+        article = clean_text_dump(text)
+        assert article.body == ""
+        assert article.title is None
+        assert article.input_format == "text"
+
+
+def test_binary_looking_input_does_not_crash() -> None:
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(20_000)).decode("latin-1")
+    article = clean_text_dump(noise + "\x00\x1b[31m\r\n" + BODY)
+    assert "\x00" not in article.body and "\x1b" not in article.body
+
+
+def test_huge_single_line_is_fast() -> None:
+    text = "word " * 200_000
+    started = time.perf_counter()
+    clean_text_dump(text)
+    clean_text_dump("x" * 1_000_000)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_rejects_non_text() -> None:
+    with pytest.raises(TypeError):
+        clean_text_dump(b"bytes")  # type: ignore[arg-type]
+
+
+# --- real pages rendered as text ------------------------------------------------------------------------
+
+CORPORA = ("article-extraction", "publishers")
+
+
+def _corpora_root() -> Path | None:
+    """The shared corpora: beside the checkout, or beside a worktree's parent checkout folder."""
+    for root in (CORPORA_DIR, *(parent / "shared" / "corpora" for parent in ROOT.parents)):
+        if all(corpus_available(name, root) for name in CORPORA):
+            return root
+    return None
+
+
+@pytest.fixture(scope="session")
+def rendered_corpus() -> list[tuple[str, str]]:
+    """(rendered text, expected body) for every page of both corpora, rendered once per session."""
+    root = _corpora_root()
+    if root is None:
+        pytest.skip("evaluation corpora not available (../shared/corpora)")
+    pages = [page for name in CORPORA for page in load_corpus(name, root=root)]
+    texts = [render_as_text(page.html) for page in pages]
+    return [(predicted, expected) for predicted, expected in iter_pairs(pages, texts)]
+
+
+def _long_punctuated_lines(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n\n".join(line for line in lines if len(line) >= 80 and re.search(r"[.!?\"”]$", line))
+
+
+@pytest.mark.slow
+@pytest.mark.corpora
+def test_rendered_corpus_pages_body_f1(rendered_corpus: list[tuple[str, str]]) -> None:
+    assert len(rendered_corpus) >= 50
+    started = time.perf_counter()
+    ours = body_scores((clean_text_dump(text).body, gold) for text, gold in rendered_corpus)
+    per_page_ms = 1000 * (time.perf_counter() - started) / len(rendered_corpus)
+    raw = body_scores(rendered_corpus)
+    long_lines = body_scores((_long_punctuated_lines(text), gold) for text, gold in rendered_corpus)
+    print(
+        f"\n{len(rendered_corpus)} pages: ours F1 {ours.f1:.3f} "
+        f"(P {ours.precision:.3f} R {ours.recall:.3f}), "
+        f"raw text {raw.f1:.3f}, long punctuated lines {long_lines.f1:.3f}, {per_page_ms:.1f} ms/page"
+    )
+    assert ours.f1 >= 0.85
+    assert ours.f1 > long_lines.f1 + 0.1 and ours.f1 > raw.f1 + 0.15
