@@ -1,0 +1,157 @@
+"""Main-text extraction rules, one small hand-written page per rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.dom import parse_html
+from parsers.html_body import extract_body
+
+TITLE = "Harbour council approves new ferry terminal after long debate"
+
+# Paragraphs long enough for any extractor to take them for the article.
+PARAS = [
+    "The harbour council voted on Tuesday evening to approve the new ferry terminal, ending a debate "
+    "that has divided the town for almost three years and filled every public meeting since.",
+    "Supporters argued that the terminal would bring hundreds of jobs to the waterfront and make the "
+    "crossing to the islands faster, cheaper and safer for the families who depend on it every day.",
+    "Opponents said the plans ignored the fishing fleet, which has moored in the old basin for more "
+    "than a century, and warned that the building work would disturb the nesting birds on the spit.",
+    "Construction is expected to begin next spring and to last about eighteen months, according to "
+    "the harbour master, who said the old pier would stay open to passengers throughout the works.",
+]
+
+
+def page(article_extra: str = "", page_extra: str = "", before: str = "") -> str:
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    return f"""<!DOCTYPE html><html lang="en"><head><title>{TITLE} | The Coast Times</title>
+<meta property="og:title" content="{TITLE}"></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<main><article><h1>{TITLE}</h1>{before}
+<div class="article-body">{paras}{article_extra}</div></article>{page_extra}</main>
+<footer><p>The Coast Times, 1 Quay Street. Contact us.</p></footer></body></html>"""
+
+
+def body_of(html: str) -> str:
+    return extract_body(parse_html(html), url="https://coast.example/news/ferry-terminal")
+
+
+def test_paragraphs_are_separated_by_one_blank_line() -> None:
+    body = body_of(page())
+    assert body.split("\n\n") == PARAS
+
+
+def test_title_heading_is_not_repeated_in_the_body() -> None:
+    assert TITLE not in body_of(page())
+
+
+def test_navigation_and_footer_are_dropped() -> None:
+    body = body_of(page())
+    assert "Sport" not in body and "Quay Street" not in body
+
+
+def test_subheadings_lists_and_quotes_inside_the_article_are_kept() -> None:
+    extra = (
+        "<h2>What happens next</h2>"
+        "<p>The council listed the steps that remain before the first ferry can dock at the terminal:</p>"
+        "<ul><li>a final environmental survey of the spit</li><li>a tender for the building contract</li>"
+        "<li>a public consultation on the timetable</li></ul>"
+        "<blockquote><p>This is the biggest investment in the harbour since the war, and it will serve "
+        "the town for generations.</p></blockquote>"
+        "<p>The mayor said the vote was close but fair, and thanked residents for their patience.</p>"
+    )
+    body = body_of(page(article_extra=extra))
+    assert "What happens next" in body
+    assert "a final environmental survey of the spit\na tender for the building contract\n" in body
+    assert "biggest investment in the harbour since the war" in body
+
+
+def test_related_story_teasers_are_dropped() -> None:
+    teasers = (
+        '<div class="related-articles"><h3>Related stories</h3><ul>'
+        '<li><a href="/a">Fishermen protest outside the town hall</a></li>'
+        '<li><a href="/b">Island ferry fares to rise in January</a></li>'
+        '<li><a href="/c">Birdwatchers count record numbers on the spit</a></li></ul></div>'
+    )
+    body = body_of(page(article_extra=teasers))
+    assert "Fishermen protest" not in body and "Related stories" not in body
+    assert PARAS[-1] in body
+
+
+def test_inline_read_more_links_are_dropped() -> None:
+    extra = '<p><strong>Read more:</strong> <a href="/d">How the old pier was built in 1890</a></p>'
+    body = body_of(page(article_extra=extra))
+    assert "old pier was built" not in body
+
+
+def test_link_only_teaser_paragraphs_are_dropped() -> None:
+    extra = '<p><a href="/e">Town celebrates 800 years of market charter</a></p>'
+    assert "market charter" not in body_of(page(article_extra=extra))
+
+
+def test_captions_and_photo_credits_are_dropped() -> None:
+    figure = (
+        '<figure><img src="/ferry.jpg" alt=""><figcaption>The ferry leaving the old pier at dawn. '
+        '<span class="credit">Photo: Jane Doe / Coast Agency</span></figcaption></figure>'
+    )
+    body = body_of(page(before=figure))
+    assert "leaving the old pier at dawn" not in body and "Jane Doe" not in body
+
+
+def test_share_bars_are_dropped() -> None:
+    share = (
+        '<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on Twitter</a> '
+        '<a href="#">Email this article</a></div>'
+    )
+    body = body_of(page(before=share))
+    assert "Facebook" not in body and "Email this" not in body
+
+
+def test_newsletter_blurbs_are_dropped() -> None:
+    blurb = (
+        '<div class="newsletter-signup"><p>Get the best of The Coast Times in your inbox every '
+        'morning. Sign up for our free daily newsletter.</p><form><input type="email"></form></div>'
+    )
+    assert "newsletter" not in body_of(page(article_extra=blurb)).lower()
+
+
+def test_newsletter_sentence_without_markup_is_dropped() -> None:
+    extra = "<p>Sign up for our free daily newsletter to get the news in your inbox.</p>"
+    assert "newsletter" not in body_of(page(article_extra=extra)).lower()
+
+
+def test_cookie_banners_are_dropped() -> None:
+    banner = (
+        '<div id="cookie-consent" role="dialog"><p>We use cookies to improve your experience on our '
+        'site and to show you personalised advertising. By continuing you accept our use of cookies.'
+        '</p><button>Accept</button></div>'
+    )
+    assert "cookies" not in body_of(page(page_extra=banner)).lower()
+
+
+def test_reader_comments_are_dropped() -> None:
+    comments = (
+        '<section id="comments" class="comments-area"><h2>3 comments</h2><ol class="comment-list">'
+        '<li class="comment"><p>About time too, the old pier has been falling apart for years and '
+        'nobody in the council seemed to care at all until now.</p></li>'
+        '<li class="comment"><p>What about the birds? Nobody ever thinks about the birds when they '
+        'pour concrete along the coast for another pointless project.</p></li></ol></section>'
+    )
+    body = body_of(page(page_extra=comments))
+    assert "falling apart" not in body and "pointless project" not in body
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<div class="byline">By <a href="/authors/jane">Jane Doe</a>, Harbour correspondent</div>',
+        '<p class="dateline">Published 12 March 2024, 18:05</p>',
+    ],
+)
+def test_bylines_and_datelines_are_dropped(byline: str) -> None:
+    body = body_of(page(before=byline))
+    assert "Jane Doe" not in body and "12 March 2024" not in body
+
+
+def test_empty_page_gives_empty_text() -> None:
+    assert body_of("<html><body><nav><a href='/'>Home</a></nav></body></html>") == ""
