@@ -1,0 +1,353 @@
+"""Page metadata: each source (JSON-LD, OpenGraph, <meta>, <time>, byline) and each rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import lxml.html
+import pytest
+
+from parsers.dom import parse_html
+from parsers.html_meta import PageMetadata, extract_metadata
+
+
+def page(head: str = "", body: str = "", *, lang: str | None = None) -> str:
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return f"<!doctype html><html{lang_attr}><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def meta(key: str, value: str, attr: str = "property") -> str:
+    return f'<meta {attr}="{key}" content="{value}">'
+
+
+def extract(html: str, url: str | None = "https://news.example.org/world/story-1") -> PageMetadata:
+    return extract_metadata(parse_html(html), url=url)
+
+
+ARTICLE = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Council approves the new river bridge",
+    "author": {"@type": "Person", "name": "Jane Doe"},
+    "datePublished": "2024-05-02T09:30:00+02:00",
+    "dateModified": "2024-05-03T11:00:00+02:00",
+    "articleSection": ["Local", "Politics"],
+    "inLanguage": "en-GB",
+    "publisher": {"@type": "NewsMediaOrganization", "name": "Example Times"},
+    "articleBody": "The council voted on Tuesday.",
+}
+
+
+# -- JSON-LD ------------------------------------------------------------------
+
+
+def test_json_ld_news_article_gives_every_field():
+    result = extract(page(ld(ARTICLE)))
+    assert result.title == "Council approves the new river bridge"
+    assert result.authors == ["Jane Doe"]
+    assert result.published_at == datetime(2024, 5, 2, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    assert result.published_tz_known is True
+    assert result.modified_at == datetime(2024, 5, 3, 11, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert result.section == "Local"
+    assert result.language == "en"
+    assert result.site_name == "Example Times"
+    assert result.json_ld_body == "The council voted on Tuesday."
+
+
+def test_json_ld_graph_with_author_reference():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "https://ex.org/#site", "name": "Example"},
+            {"@type": "Person", "@id": "https://ex.org/#jane", "name": "Jane Doe"},
+            {
+                "@type": "Article",
+                "headline": "Graph headline about the harbour",
+                "author": {"@id": "https://ex.org/#jane"},
+                "datePublished": "2023-01-15T08:00:00Z",
+            },
+        ],
+    }
+    result = extract(page(ld(graph)))
+    assert result.title == "Graph headline about the harbour"
+    assert result.authors == ["Jane Doe"]
+    assert result.published_at == datetime(2023, 1, 15, 8, 0, tzinfo=UTC)
+
+
+def test_json_ld_top_level_list_picks_the_article_not_the_breadcrumbs():
+    blocks = [
+        {"@type": "BreadcrumbList", "name": "Home > World", "itemListElement": []},
+        {"@type": "Organization", "name": "Example Times"},
+        {"@type": ["NewsArticle", "ReportageNewsArticle"], "headline": "The real headline of this page"},
+    ]
+    assert extract(page(ld(blocks))).title == "The real headline of this page"
+
+
+def test_json_ld_teasers_in_item_lists_are_not_the_article():
+    teasers = {
+        "@type": "ItemList",
+        "itemListElement": [{"@type": "NewsArticle", "headline": "Some other story", "author": "Bob Roe"}],
+    }
+    html = page(ld(teasers) + ld({**ARTICLE, "author": "Jane Doe"}))
+    result = extract(html)
+    assert result.title == ARTICLE["headline"]
+    assert result.authors == ["Jane Doe"]
+
+
+def test_nested_author_objects_lists_and_strings():
+    article = {
+        **ARTICLE,
+        "author": [
+            {"@type": "Person", "name": "Jane Doe", "jobTitle": "Reporter"},
+            [{"@type": "Person", "givenName": "John", "familyName": "Smith"}],
+            {"@type": "Organization", "name": "Example Times"},
+        ],
+    }
+    assert extract(page(ld(article))).authors == ["Jane Doe", "John Smith"]
+
+
+def test_organisation_author_kept_when_no_person_is_named():
+    article = {**ARTICLE, "author": {"@type": "Organization", "name": "Example Wire"}}
+    assert extract(page(ld(article))).authors == ["Example Wire"]
+
+
+def test_author_string_with_several_names_is_split():
+    article = {**ARTICLE, "author": "Samya Kullab and Vasilisa Stepanenko"}
+    assert extract(page(ld(article))).authors == ["Samya Kullab", "Vasilisa Stepanenko"]
+
+
+def test_syndicated_source_from_source_organization():
+    article = {**ARTICLE, "sourceOrganization": {"@type": "Organization", "name": "Associated Press"}}
+    assert extract(page(ld(article))).source == "Associated Press"
+
+
+def test_broken_json_ld_is_repaired_or_ignored():
+    trailing_comma = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Trailing comma story here",}</script>'
+    )
+    assert extract(page(trailing_comma)).title == "Trailing comma story here"
+    garbage = '<script type="application/ld+json">{not json at all</script><title>Fallback title of the page</title>'
+    assert extract(page(garbage)).title == "Fallback title of the page"
+
+
+def test_html_entities_in_json_ld_are_unescaped():
+    article = {**ARTICLE, "headline": "Coach: &quot;Nothing left to lose&quot;"}
+    assert extract(page(ld(article))).title == 'Coach: "Nothing left to lose"'
+
+
+# -- OpenGraph and <meta> -----------------------------------------------------
+
+
+def test_opengraph_without_json_ld():
+    head = (
+        meta("og:title", "Storm closes the coastal road | Example Times")
+        + meta("og:site_name", "Example Times")
+        + meta("article:published_time", "2024-02-01T06:15:00Z")
+        + meta("article:modified_time", "2024-02-01T09:00:00Z")
+        + meta("article:author", "https://www.facebook.com/exampletimes")
+        + meta("article:section", "Weather")
+        + meta("author", "Jane Doe", "name")
+    )
+    result = extract(page(head))
+    assert result.title == "Storm closes the coastal road"
+    assert result.site_name == "Example Times"
+    assert result.published_at == datetime(2024, 2, 1, 6, 15, tzinfo=UTC)
+    assert result.modified_at == datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
+    assert result.authors == ["Jane Doe"]  # the Facebook URL is not a name
+    assert result.section == "Weather"
+
+
+def test_dublin_core_parsely_and_sailthru():
+    head = (
+        meta("DC.title", "Dublin core headline for this story", "name")
+        + meta("parsely-author", "Ana Ruiz", "name")
+        + meta("sailthru.date", "2022-11-30 17:45:00", "name")
+    )
+    result = extract(page(head))
+    assert result.title == "Dublin core headline for this story"
+    assert result.authors == ["Ana Ruiz"]
+    assert result.published_at == datetime(2022, 11, 30, 17, 45)
+    assert result.published_tz_known is False
+
+
+def test_author_meta_that_names_the_site_is_not_an_author():
+    head = meta("og:site_name", "Example Times") + meta("author", "Example Times", "name")
+    body = '<article><h1>Headline of the article text</h1><p class="byline">By Maria Lopez</p></article>'
+    assert extract(page(head, body)).authors == ["Maria Lopez"]
+
+
+def test_email_addresses_and_handles_are_dropped():
+    head = meta("author", "j.doe@example.org", "name") + meta("twitter:creator", "@jdoe", "name")
+    body = '<article><h1>A headline for this page</h1><span class="author">@jdoe</span></article>'
+    assert extract(page(head, body)).authors == []
+
+
+# -- <time>, itemprop and zones -----------------------------------------------
+
+
+def test_time_element_without_zone_stays_naive():
+    time = '<time itemprop="datePublished" datetime="2021-07-04 10:00">4 July</time>'
+    body = f"<article><h1>Headline</h1>{time}</article>"
+    result = extract(page("", body))
+    assert result.published_at == datetime(2021, 7, 4, 10, 0)
+    assert result.published_at.tzinfo is None
+    assert result.published_tz_known is False
+
+
+def test_naive_date_takes_the_zone_of_a_source_with_the_same_wall_time():
+    head = meta("article:published_time", "2024-09-03T04:03:19")
+    head += meta("date", "2024-09-03T04:03:19-04:00", "name")
+    result = extract(page(head))
+    assert result.published_tz_known is True
+    assert result.published_at.utcoffset() == timedelta(hours=-4)
+
+
+def test_published_and_modified_are_kept_apart():
+    article = {**ARTICLE, "datePublished": "2024-01-01T10:00:00Z", "dateModified": "2024-03-01T10:00:00Z"}
+    result = extract(page(ld(article)))
+    assert result.published_at.month == 1
+    assert result.modified_at.month == 3
+
+
+def test_only_a_modified_date_is_not_a_publication_date():
+    body = '<article><h1>Headline</h1><p>Text</p></article>'
+    result = extract(page(meta("article:modified_time", "2024-03-01T10:00:00Z"), body), url=None)
+    assert result.published_at is None
+    assert result.modified_at == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_epoch_milliseconds_and_offsets_without_colon():
+    assert extract(page(meta("article:published_time", "1762513252000"))).published_at == datetime(
+        2025, 11, 7, 11, 0, 52, tzinfo=UTC
+    )
+    result = extract(page(meta("article:published_time", "2024-08-28T07:26:02-0400")))
+    assert result.published_at.utcoffset() == timedelta(hours=-4)
+
+
+@pytest.mark.parametrize("value", ["1970-01-01T00:00:00Z", "2999-01-01T00:00:00Z", "next tuesday", "0"])
+def test_implausible_dates_are_rejected(value):
+    assert extract(page(meta("article:published_time", value)), url=None).published_at is None
+
+
+def test_labelled_visible_date():
+    body = "<article><h1>Headline</h1><ul><li><strong>Datum</strong> 28.04.2023</li></ul><p>Text</p></article>"
+    assert extract(page("", body), url=None).published_at == datetime(2023, 4, 28)
+
+
+# -- visible byline -----------------------------------------------------------
+
+
+def test_byline_lead_in_and_shouting_are_cleaned():
+    body = '<article><h1>Headline of the story</h1><p class="byline">By JANE DOE and John Smith</p></article>'
+    assert extract(page("", body)).authors == ["Jane Doe", "John Smith"]
+
+
+def test_rel_author_links():
+    body = (
+        '<article><h1>Headline of the story</h1><a rel="author" href="/a/1">Ingrid Treborg</a>'
+        '<a rel="author" href="/a/2">Marlene Holm</a></article>'
+    )
+    assert extract(page("", body)).authors == ["Ingrid Treborg", "Marlene Holm"]
+
+
+def test_photo_credits_and_quote_authors_are_not_bylines():
+    body = (
+        '<article><h1>Headline of the story</h1><div class="bildautor">Foto: Max Muster</div>'
+        '<span class="quoteAuthor">Erika Mustermann</span><p>von Karl Beispiel</p></article>'
+    )
+    assert extract(page("", body)).authors == ["Karl Beispiel"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("von Anna Martel und Lea Wagner", ["Anna Martel", "Lea Wagner"]),
+        ("Mathias Hagen / Journalist", ["Mathias Hagen"]),
+        ("Elena Oberholzer (obe)", ["Elena Oberholzer"]),
+        ("Per-Erik Ofstad", ["Per-Erik Ofstad"]),
+        ("Miguel A. Herguedas", ["Miguel A. Herguedas"]),
+        ("Michelle de Oliveira", ["Michelle de Oliveira"]),
+        ("신현주 기자", ["신현주"]),
+        ("Jane Doe, Senior Reporter", ["Jane Doe"]),
+        ("Jane Doe, jane@example.org, @janedoe", ["Jane Doe"]),
+        ("Jane Doe, example.com", ["Jane Doe"]),
+        ("por María R. Sahuquillo", ["María R. Sahuquillo"]),
+    ],
+)
+def test_author_name_rules(raw, expected):
+    assert extract(page(meta("author", raw, "name"))).authors == expected
+
+
+def test_authors_are_deduplicated():
+    head = meta("author", "Jane Doe", "name") + meta("parsely-author", "JANE DOE", "name")
+    assert extract(page(head)).authors == ["Jane Doe"]
+
+
+# -- title --------------------------------------------------------------------
+
+
+def test_title_site_and_section_suffixes_are_stripped():
+    head = "<title>Bridge reopens after repairs - Local | Example Times</title>" + meta("og:site_name", "Example Times")
+    assert extract(page(head)).title == "Bridge reopens after repairs - Local"
+    body = "<h1>Bridge reopens after repairs</h1>"
+    assert extract(page(head, body)).title == "Bridge reopens after repairs"
+
+
+def test_site_prefix_is_stripped_and_colons_are_kept():
+    head = "<title>Example Times :: Brexit: what happens next</title>" + meta("og:site_name", "Example Times")
+    assert extract(page(head)).title == "Brexit: what happens next"
+
+
+def test_title_prefers_the_headline_the_others_contain():
+    headline = "Chiesa calls for resistance against the asylum policy"
+    head = meta("og:title", headline) + f"<title>Party conference: {headline} | Example</title>"
+    body = f"<h1>Party conference: {headline}</h1>"
+    html = page(head + ld({**ARTICLE, "headline": f"Party conference: {headline}"}), body)
+    assert extract(html).title == headline
+
+
+def test_title_majority_wins_over_a_rewritten_social_title():
+    head = meta("og:title", "You will not believe what the council did")
+    head += "<title>Council approves the new river bridge | Example</title>"
+    body = "<h1>Council approves the new river bridge</h1>"
+    assert extract(page(head + ld(ARTICLE), body)).title == "Council approves the new river bridge"
+
+
+def test_short_title_is_not_taken_for_a_site_name():
+    # "Example" is the site, but a title that is only a few words keeps them.
+    head = "<title>Example</title>" + meta("og:site_name", "Example")
+    assert extract(page(head)).title == "Example"
+
+
+# -- language, canonical URL, tree untouched -----------------------------------
+
+
+def test_language_sources():
+    assert extract(page("", "", lang="de-CH")).language == "de"
+    assert extract(page(meta("og:locale", "pt_BR"))).language == "pt"
+    assert extract(page(ld({**ARTICLE, "inLanguage": "fr"}))).language == "fr"
+    assert extract(page("")).language is None
+
+
+def test_canonical_url_is_absolute():
+    head = '<link rel="canonical" href="/world/story-1">'
+    assert extract(page(head)).canonical_url == "https://news.example.org/world/story-1"
+    assert extract(page(meta("og:url", "https://example.org/a"))).canonical_url == "https://example.org/a"
+
+
+def test_tree_is_not_mutated():
+    html = page(ld(ARTICLE) + meta("og:title", "T"), '<article><h1>H</h1><p class="byline">By Jane Doe</p></article>')
+    tree = parse_html(html)
+    before = lxml.html.tostring(tree)
+    extract_metadata(tree, url="https://example.org/x")
+    assert lxml.html.tostring(tree) == before
+
+
+def test_empty_page_gives_empty_metadata():
+    result = extract(page(""), url=None)
+    assert result == PageMetadata()
