@@ -103,6 +103,8 @@ _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _ABBREVIATIONS = frozenset({"corp.", "inc.", "co.", "ltd.", "jr.", "sr.", "st.", "bros.", "plc."})
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 _MAX_WORDS = 8
+# Listings, handles and links, not names: "TX @ Toyota Music Factory", "www.example.com".
+_NOT_IN_NAMES = ("@", "://", "www.", "|")
 # 2b. A word right before a name that makes it a person whatever the model said.
 _PERSON_TITLES = frozenset(
     """president chancellor minister secretary senator sen. rep. representative governor gov. mayor
@@ -110,8 +112,9 @@ _PERSON_TITLES = frozenset(
     premier ambassador envoy commissioner mr. mrs. ms. dr. prof.""".split()
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t]+$")
-# 6. A place word right after one of these is the place, not a person's surname.
-_PLACE_PREPOSITIONS = frozenset("in from to at near into across outside around of via".split())
+# 6. A place word right after one of these is the place, not a person's surname. ("to", "from"
+# and "of" are left out: "a letter to Schiff", "attention back from Schiff".)
+_PLACE_PREPOSITIONS = frozenset("in at near into across outside around inside throughout".split())
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -203,7 +206,7 @@ class _Span:
     label: str
     name: str  # cleaned surface name, before aliases and joins
     fixed_label: bool = False  # from the alias table: no vote
-    located: bool = False  # right after "in", "from", "to" ...: a place for sure
+    located: bool = False  # a place right after "in", "from", "to" ...
 
 
 def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Mention]:
@@ -345,6 +348,7 @@ def _is_misfire(text: str) -> bool:
         or not any(char.isalpha() for char in text)
         or text.islower()
         or len(text.split()) > _MAX_WORDS
+        or any(marker in text for marker in _NOT_IN_NAMES)
     )
 
 
@@ -485,11 +489,22 @@ def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
     positions: defaultdict[str, list[int]] = defaultdict(list)
     labels_of: defaultdict[str, Counter[str]] = defaultdict(Counter)
     display: dict[str, str] = {}
+    located: set[str] = set()
     for span in spans:
         key = _key(span.name)
         positions[key].append(span.start)
         labels_of[key][span.label] += 1
         display.setdefault(key, span.name)
+        if span.located:
+            located.add(key)
+    # A form the model mostly calls a place and the text once puts after "in",
+    # "near" ... stays the place ("Washington" beside George Washington); any
+    # other bare surname joins the person, whatever the model called it
+    # ("Scholz told reporters", tagged GPE).
+    places = {
+        key for key in located
+        if sum(labels_of[key][label] for label in _PLACE_LABELS) * 2 > labels_of[key].total()
+    }
     by_word: defaultdict[str, set[str]] = defaultdict(set)
     for key in positions:
         for word in _words(key):
@@ -499,10 +514,10 @@ def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
 
     cache: dict[tuple[str, str, bool], list[str]] = {}
 
-    def targets(key: str, label: str, located: bool) -> list[str]:
-        if (key, label, located) not in cache:
-            cache[(key, label, located)] = _targets(key, label, located, by_word, labels_of, display)
-        return cache[(key, label, located)]
+    def targets(key: str, label: str, stays_place: bool) -> list[str]:
+        if (key, label, stays_place) not in cache:
+            cache[(key, label, stays_place)] = _targets(key, label, stays_place, by_word, labels_of, display)
+        return cache[(key, label, stays_place)]
 
     finals: list[str] = []
     voting: list[bool] = []
@@ -511,7 +526,7 @@ def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
         votes = True
         if not span.fixed_label:
             for _ in range(4):  # a target can itself be a partial of a longer form
-                found = targets(key, label, span.located)
+                found = targets(key, label, label in _PLACE_LABELS and key in places)
                 if not found:
                     break
                 key = _nearest(found, positions, span.start)
@@ -526,14 +541,14 @@ def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
 def _targets(
     key: str,
     label: str,
-    located: bool,
+    stays_place: bool,
     by_word: dict[str, set[str]],
     labels_of: dict[str, Counter[str]],
     display: dict[str, str],
 ) -> list[str]:
     """Longer forms of the article that this form is a partial of."""
     short = _words(key)
-    if located:  # "in Washington" is the city, not George Washington
+    if stays_place:
         return []
     name = display[key]
     candidates = set().union(*(by_word.get(w, set()) for w in short))

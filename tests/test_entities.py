@@ -176,6 +176,7 @@ def test_trailing_dot_kept_on_initialisms_and_abbreviations_only():
         ("X", "PRODUCT"),  # one character
         ("Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota", "ORG"),  # nine words
         ("Bank\nHolding", "ORG"),  # a line break inside
+        ("TX @ Toyota Music Factory", "ORG"),  # a listing
         ("March 17, 2014", "DATE"),  # not an entity label we keep
         ("96.8 percent", "PERCENT"),
     ],
@@ -281,9 +282,17 @@ def test_mislabelled_surname_joins_the_person_without_voting():
 
 
 def test_surname_that_is_a_place_stays_a_place():
-    body = "George Washington slept here, far from Washington."
-    got = normalise_spans(body, spans(body, ("George Washington", "PERSON"), ("Washington", "GPE")))
-    assert [m.name for m in got] == ["George Washington", "Washington"]
+    body = "George Washington was born far away. Few in Washington know. Washington grew anyway."
+    marks = (("George Washington", "PERSON"), ("Washington", "GPE"), ("Washington", "GPE"))
+    got = normalise_spans(body, spans(body, *marks))
+    assert [m.name for m in got] == ["George Washington", "Washington", "Washington"]
+
+
+def test_surname_mislabelled_as_a_place_joins_the_person_the_text_mostly_means():
+    body = "Adam Schiff spoke. Schiff said no. Schiff left. The letter went to Schiff."
+    marks = (("Adam Schiff", "PERSON"), ("Schiff", "LOC"), ("Schiff", "GPE"), ("Schiff", "LOC"))
+    got = normalise_spans(body, spans(body, *marks))
+    assert [(m.name, m.label) for m in got] == [("Adam Schiff", "PERSON")] * 4
 
 
 def test_bare_word_of_a_longer_org_does_not_become_a_person():
