@@ -19,7 +19,7 @@ __all__ = ["clean_author_names", "is_person_like", "is_plausible_name"]
 # "Per" and "Fra" are first names too, so only the lower-case Italian/Danish forms count.
 _LEAD_IN = re.compile(
     r"""^(?:(?:(?i:text|texte|tekst|autor(?:in)?|author|autore|auteur|reporting|written|words|fotos?|photos?
-    |bearbeitet|posted|story|interview|redaktion)(?:\s+(?i:by|von))?\s*:
+    |bearbeitet|posted|story|interview|redaktion|текст|автор|фото|tekst|yazan|muhabir)(?:\s+(?i:by|von))?\s*:
     |(?i:by|von|por|par|door|from|written\s+by|reporting\s+by|text\s+von|tekst)(?=\s)
     |di|af|av|od|från|fra|oleh|Av|Af|Door|Od|Oleh)\s*[:\-–]?\s+)+""",
     re.X,
@@ -43,6 +43,12 @@ _ROLE_WORDS = frozenset(
 # Roles written straight after a name without a space (CJK bylines: "신현주 기자", "山田太郎記者").
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|記者|特派員|编辑|责编)$")
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.I)
+# Placeholders CMSs print where a byline should be.
+_NOT_NAMES = frozenset(
+    "admin administrator webmaster editor editors redaktion staff guest user unknown anonymous null none"
+    " n/a author autor".split()
+)
+_FILE_NAME = re.compile(r"\.(?:txt|html?|php|aspx?|jsp|xml|json)$", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"^(?:https?://|www\.)|/[\w-]+/", re.I)
 _HANDLE = re.compile(r"(?:^|\s)@\w+")
@@ -91,6 +97,8 @@ def is_plausible_name(text: str) -> bool:
         return False
     if all(word.strip(".:-").casefold() in _ROLE_WORDS for word in words):
         return False
+    if text.casefold() in _NOT_NAMES or _FILE_NAME.search(text):
+        return False
     return not text.endswith((".", "!", "?")) or len(words) <= 3
 
 
@@ -103,9 +111,11 @@ def _split_names(value: str) -> list[str]:
     if not text or _URL.search(text.split()[0] if text.split() else ""):
         return []
     names = []
-    for part in _SPLIT.split(text):
-        part = _LEAD_IN.sub("", part.strip(" \t-–—|:,.;'\"“”")).strip(" \t-–—|:,;")
-        part = _CJK_ROLE_SUFFIX.sub("", _drop_trailing_role(part))
+    for index, raw_part in enumerate(_SPLIT.split(text)):
+        raw_part = _LEAD_IN.sub("", raw_part.strip(" \t-–—|:,.;'\"“”")).strip(" \t-–—|:,;")
+        part = _CJK_ROLE_SUFFIX.sub("", _drop_trailing_role(raw_part))
+        if index and part != raw_part and len(raw_part.split()) > 2:
+            continue  # "Tom Krisher, AP Auto Writer": a description after the name, not a name
         if part.endswith(".") and len(part.split()[-1]) > 2:
             part = part.rstrip(".")  # "Jane Doe." but not the initial in "Miguel A."
         if is_plausible_name(part):

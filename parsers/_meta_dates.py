@@ -1,6 +1,7 @@
 """Parse the date strings pages put in their metadata.
 
-Machine-readable values only (ISO 8601 and its common deviations, Unix epochs):
+Machine-readable values (ISO 8601 and its common deviations, Unix epochs, and the
+English "Nov 20, 2019 01:38 PM" some CMSs write into ``datePublished``) from
 ``datePublished``, ``article:published_time``, ``<time datetime>`` and friends.
 Every result says whether the page stated a zone: a value without one is the
 page's local time as printed and stays naive, never guessed into UTC.
@@ -24,6 +25,24 @@ _ISO = re.compile(
 _DMY = re.compile(
     r"^\s*(?P<d>\d{1,2})[./](?P<mo>\d{1,2})[./](?P<y>\d{4})(?:,?\s+(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"
 )
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAME = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_TEXT_DATES = (
+    re.compile(_MONTH_NAME + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"),  # Nov 20, 2019
+    re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH_NAME + r",?\s+(?P<y>\d{4})"),  # 20 Nov 2019
+)
+_TEXT_TIME = re.compile(r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?", re.I)
 _EPOCH = re.compile(r"^\s*(\d{10}|\d{13})(?:\.\d+)?\s*$")
 _EARLIEST = datetime(1990, 1, 1)
 
@@ -59,7 +78,29 @@ def _parse(text: str) -> PageDate | None:
     if match := _ISO.match(text):
         return _build(match.groupdict())
     if match := _DMY.match(text):
-        return _build({**match.groupdict(), "f": None, "z": None})
+        parts = {**match.groupdict(), "f": None, "z": None}
+        # Day first, as most of the world writes it; "11/20/2019" can only be month first.
+        return _build(parts) or _build({**parts, "d": parts["mo"], "mo": parts["d"]})
+    return _parse_text(text)
+
+
+def _parse_text(text: str) -> PageDate | None:
+    """English month-name dates; a zone abbreviation ("IST", "EDT") is ambiguous, so naive."""
+    for pattern in _TEXT_DATES:
+        match = pattern.search(text)
+        if match and match.group("mon").lower() in _MONTHS:
+            parts: dict[str, str | None] = {
+                "y": match.group("y"), "mo": str(_MONTHS[match.group("mon").lower()]), "d": match.group("d")
+            }
+            clock = _TEXT_TIME.search(text)
+            if clock:
+                hour = int(clock.group("h")) % 12 if clock.group("ampm") else int(clock.group("h"))
+                if (clock.group("ampm") or "").lower().startswith("p"):
+                    hour += 12
+                parts.update(h=str(hour), mi=clock.group("mi"), s=clock.group("s"))
+            zone = re.search(r"\b(?:UTC|GMT)\b|[+-]\d{2}:?\d{2}\b(?!\d)", text[match.end() :])
+            parts["z"] = zone.group(0) if zone and clock else None
+            return _build(parts)
     return None
 
 

@@ -56,6 +56,7 @@ class PageMetadata:
 _META_PUBLISHED = (
     "article:published_time",
     "article:published:time",
+    "article:published",
     "og:published_time",
     "datepublished",
     "parsely-pub-date",
@@ -80,6 +81,7 @@ _META_PUBLISHED = (
 _META_MODIFIED = (
     "article:modified_time",
     "article:modified:time",
+    "article:modified",
     "og:updated_time",
     "datemodified",
     "dc.date.modified",
@@ -209,10 +211,13 @@ def _read_meta(tree: HtmlElement) -> dict[str, list[str]]:
         content = element.get("content")
         if content is None:
             continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = element.get(attr)
+        for attr in ("property", "name", "http-equiv"):
+            key = (element.get(attr) or "").strip().lower()
             if key:
-                meta.setdefault(key.strip().lower(), []).append(content)
+                meta.setdefault(key, []).append(content)
+        # itemprop may hold several names: "datePublished dateCreated".
+        for key in (element.get("itemprop") or "").lower().split():
+            meta.setdefault(key, []).append(content)
     return meta
 
 
@@ -293,7 +298,13 @@ def _authors(page: _Page) -> list[str]:
     else the organisations JSON-LD names as author (a wire or the paper itself)."""
     persons, organisations = _ld_authors(page)
     if persons:
-        return clean_author_names(persons)
+        names = clean_author_names(persons)
+        # JSON-LD sometimes lists only the first of several authors that the byline marks up.
+        marked = clean_author_names(_byline_texts(page, marked_only=True))
+        known = {n.casefold() for n in marked}
+        if len(marked) > len(names) and all(n.casefold() in known for n in names):
+            return marked
+        return names
     site_keys = {_key(s) for s in (page.site_name, _publisher_name(page), *_site_aliases(page)) if s}
 
     def not_site(names: list[str]) -> list[str]:
@@ -379,11 +390,11 @@ def _ld_authors(page: _Page) -> tuple[list[str], list[str]]:
     return persons, organisations
 
 
-def _byline_texts(page: _Page) -> list[str]:
+def _byline_texts(page: _Page, *, marked_only: bool = False) -> list[str]:
     """Texts of the article's first byline: ``itemprop=author``, ``rel=author``, then the first
     element whose class names a byline or author (photo credits, quotes, comments and
     teaser boxes excluded); within it, its innermost byline parts."""
-    for xpath in _BYLINE_XPATH:
+    for xpath in _BYLINE_XPATH[:2] if marked_only else _BYLINE_XPATH:
         elements = [e for e in page.scope.xpath(xpath) if not _BYLINE_EXCLUDE.search(e.get("class") or "")]
         if not elements:
             continue
@@ -522,7 +533,10 @@ def _canonical(page: _Page) -> str | None:
 
 
 def _site_name(page: _Page) -> str | None:
-    return page.first_meta(("og:site_name",)) or _publisher_name(page) or page.first_meta(("application-name",))
+    for value in (page.first_meta(("og:site_name",)), _publisher_name(page), page.first_meta(("application-name",))):
+        if value and not _is_url(value):
+            return value
+    return None
 
 
 def _publisher_name(page: _Page) -> str | None:
@@ -533,7 +547,10 @@ def _publisher_name(page: _Page) -> str | None:
 
 
 def _section(page: _Page) -> str | None:
-    return _text_value(page.ld_value("articleSection")) or page.first_meta(_META_SECTION)
+    value = _text_value(page.ld_value("articleSection")) or page.first_meta(_META_SECTION)
+    if value and "," in value and ", " not in value:
+        value = value.split(",")[0].strip()  # a tag list ("game,news,slider"): its first tag
+    return value or None
 
 
 def _description(page: _Page) -> str | None:
@@ -580,7 +597,7 @@ def _element_text(element: HtmlElement) -> str:
 
 
 def _is_url(value: str) -> bool:
-    return bool(re.match(r"\s*(?:https?:)?//|\s*www\.", value))
+    return bool(re.match(r"\s*(?:https?:)?//|\s*www\.", value, re.I))
 
 
 def _key(text: str) -> str:

@@ -351,3 +351,60 @@ def test_tree_is_not_mutated():
 def test_empty_page_gives_empty_metadata():
     result = extract(page(""), url=None)
     assert result == PageMetadata()
+
+
+# -- rules added after reading unseen pages (article-extraction corpus) -------
+
+
+def test_itemprop_with_several_names_and_bare_article_published():
+    head = '<meta itemprop="datePublished dateCreated" content="2019-11-19T11:00:09.000Z">'
+    assert extract(page(head)).published_at == datetime(2019, 11, 19, 11, 0, 9, tzinfo=UTC)
+    head = meta("article:published", "2019-11-19T11:00:09Z") + meta("article:modified", "2019-11-20T06:00:00Z")
+    result = extract(page(head))
+    assert result.published_at.day == 19
+    assert result.modified_at.day == 20
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "aware"),
+    [
+        ("01:38:07 PM IST Nov 20, 2019", datetime(2019, 11, 20, 13, 38, 7), False),
+        ("20 November 2019", datetime(2019, 11, 20), False),
+        ("May 3, 2024 10:00 AM UTC", datetime(2024, 5, 3, 10, 0, tzinfo=UTC), True),
+        ("11/20/2019", datetime(2019, 11, 20), False),
+        ("05/04/2025", datetime(2025, 4, 5), False),
+    ],
+)
+def test_textual_and_slashed_dates_in_structured_fields(value, expected, aware):
+    result = extract(page(ld({**ARTICLE, "datePublished": value})))
+    assert result.published_at == expected
+    assert result.published_tz_known is aware
+
+
+def test_role_description_after_a_comma_is_not_a_second_author():
+    head = meta("author", "Steve Peoples, AP National Political Writer", "name")
+    assert extract(page(head)).authors == ["Steve Peoples"]
+
+
+@pytest.mark.parametrize("placeholder", ["admin", "humans.txt", "Staff"])
+def test_cms_placeholders_are_not_authors(placeholder):
+    assert extract(page(meta("author", placeholder, "name"))).authors == []
+
+
+def test_marked_byline_completes_a_json_ld_author_list():
+    body = (
+        '<article><h1>Headline of the story</h1><a rel="author" href="/a/1">Tariq Malik</a>, '
+        '<a rel="author" href="/a/2">Mike Wall</a></article>'
+    )
+    html = page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Tariq Malik"}}), body)
+    assert extract(html).authors == ["Tariq Malik", "Mike Wall"]
+    unrelated = body.replace("Tariq Malik", "Someone Else")
+    html = page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Tariq Malik"}}), unrelated)
+    assert extract(html).authors == ["Tariq Malik"]
+
+
+def test_site_name_is_never_a_url_and_section_lists_give_their_first_tag():
+    head = meta("og:site_name", "https://www.example.org") + meta("article:section", "game,news,slider")
+    result = extract(page(head))
+    assert result.site_name is None
+    assert result.section == "game"
