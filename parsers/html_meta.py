@@ -7,7 +7,8 @@ Stages (the code's comments carry the same numbers):
 3. authors: JSON-LD persons, then author ``<meta>`` tags, then the visible byline;
 4. dates: JSON-LD, then ``<meta>``, then ``<time>``/``itemprop``; published and
    modified kept apart; htmldate only when nothing else names a date;
-5. language, canonical URL, site name, section, description, syndication source.
+5. language, canonical URL, site name, section, description, syndication source;
+6. a site profile (``parsers.sites``) for the page's domain overrides what it selects.
 
 Structured data wins where it exists and is sane, because newsrooms fill it for
 search engines and it does not change with the page layout. The tree is never
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,6 +31,7 @@ from parsers._meta_authors import clean_author_names, is_person_like
 from parsers._meta_dates import PageDate, parse_date
 from parsers._meta_jsonld import JsonLd, read_json_ld, type_names
 from parsers._meta_title import TitleCandidate, choose_title
+from parsers.sites import SiteProfile, profile_for
 
 __all__ = ["PageMetadata", "extract_metadata"]
 
@@ -150,11 +153,15 @@ _DATE_LABEL = re.compile(
 _WS = re.compile(r"\s+")
 
 
-def extract_metadata(tree: HtmlElement, *, url: str | None = None) -> PageMetadata:
-    """Metadata of the page; never mutates ``tree`` (the body stage runs after it)."""
+def extract_metadata(
+    tree: HtmlElement, *, url: str | None = None, profiles: Iterable[SiteProfile] | None = None
+) -> PageMetadata:
+    """Metadata of the page; never mutates ``tree`` (the body stage runs after it).
+
+    ``profiles`` replaces the shipped site profiles (tests, users with their own)."""
     page = _Page.read(tree, url=url)  # 1
     published, modified = _dates(page)  # 4
-    return PageMetadata(
+    meta = PageMetadata(
         title=_title(page),  # 2
         authors=_authors(page),  # 3
         published_at=published.value if published else None,
@@ -168,6 +175,23 @@ def extract_metadata(tree: HtmlElement, *, url: str | None = None) -> PageMetada
         description=_description(page),
         json_ld_body=_text_value(page.article.get("articleBody")) if page.article else None,
     )
+    profile = profile_for(url, profiles)
+    return _apply_profile(meta, profile, tree) if profile else meta  # 6
+
+
+def _apply_profile(meta: PageMetadata, profile: SiteProfile, tree: HtmlElement) -> PageMetadata:
+    changes: dict[str, Any] = {}
+    if titles := profile.select(tree, "title"):
+        changes["title"] = titles[0]
+    if authors := clean_author_names(profile.select(tree, "authors")):
+        changes["authors"] = authors
+    for value in profile.select(tree, "published"):
+        if found := parse_date(value):
+            changes.update(published_at=found.value, published_tz_known=found.tz_known)
+            break
+    if sections := profile.select(tree, "section"):
+        changes["section"] = sections[0]
+    return replace(meta, **changes)
 
 
 @dataclass
