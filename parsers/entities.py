@@ -116,6 +116,8 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t]+$")
 # and "of" are left out: "a letter to Schiff", "attention back from Schiff".)
 _PLACE_PREPOSITIONS = frozenset("in at near into across outside around inside throughout".split())
 _WHITESPACE = re.compile(r"\s+")
+# "Shanghai Composite (SHCOMP)": the name is what stands outside the parentheses.
+_PARENTHETICAL = re.compile(r"(?<=\S)\s*\([^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,10 @@ def _balance_brackets(body: str, start: int, end: int) -> tuple[int, int]:
     for opener, closer in _BRACKETS.items():
         if depth[opener] < 0 and start > 0 and body[start - 1] == opener and closer in text:
             return start - 1, end  # "Vladimir] Putin" -> "[Vladimir] Putin"
+        if depth[opener] > 0:
+            if body[end : end + 1] == closer:
+                return start, end + 1  # "Shanghai Composite (SHCOMP" + ")"
+            return start, start + text.rindex(opener)  # "Collection 1-4 (" -> "Collection 1-4"
     return start, end
 
 
@@ -347,13 +353,15 @@ def _is_misfire(text: str) -> bool:
         or "\n" in text
         or not any(char.isalpha() for char in text)
         or text.islower()
+        or text.casefold() in ("the", "a", "an")
         or len(text.split()) > _MAX_WORDS
         or any(marker in text for marker in _NOT_IN_NAMES)
     )
 
 
 def _clean_name(text: str) -> str:
-    """The surface text as a name: no editorial brackets, single spaces."""
+    """The surface text as a name: no parenthetical after it, no editorial brackets, single spaces."""
+    text = _PARENTHETICAL.sub(" ", text).strip() or text
     for char in "[](){}":
         text = text.replace(char, "")
     return _WHITESPACE.sub(" ", text).strip()
@@ -623,8 +631,9 @@ def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequ
             label_of[final] = min(scores[final].items(), key=lambda kv: (-kv[1], _LABEL_ORDER.index(kv[0])))[0]
         else:  # only abstaining partials: seldom, as a full form's own mentions vote
             label_of[final] = next(s.label for s, f in zip(spans, finals, strict=True) if f == final)
-        # The spelling the article uses most for the full form ("Kremlin" over "KREMLIN").
-        name_of[final] = spellings[final].most_common(1)[0][0]
+        # The spelling the article uses most, a capitalised one over a dateline's
+        # capitals: "Washington" over "WASHINGTON".
+        name_of[final] = max(spellings[final].items(), key=lambda kv: (not kv[0].isupper(), kv[1]))[0]
     mentions = [
         Mention(name_of[final], label_of[final], span.start, span.end, body[span.start : span.end])
         for span, final in zip(spans, finals, strict=True)

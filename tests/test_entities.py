@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.corpora import CORPORA_DIR
 from parsers.entities import (
@@ -177,6 +179,7 @@ def test_trailing_dot_kept_on_initialisms_and_abbreviations_only():
         ("Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota", "ORG"),  # nine words
         ("Bank\nHolding", "ORG"),  # a line break inside
         ("TX @ Toyota Music Factory", "ORG"),  # a listing
+        ("The", "ORG"),  # a determiner alone
         ("March 17, 2014", "DATE"),  # not an entity label we keep
         ("96.8 percent", "PERCENT"),
     ],
@@ -424,3 +427,53 @@ def test_title_cue_leaves_government_bodies_alone():
     marks = (("Foreign Office", "ORG"), ("European Commission", "ORG"))
     got = normalise_spans(body, spans(body, *marks))
     assert [m.label for m in got] == ["ORG", "ORG"]
+
+
+def test_parenthetical_after_a_name_is_closed_in_text_and_left_out_of_the_name():
+    body = "Stocks on the Shanghai Composite (SHCOMP) fell; the Indiana Jones Collection (PS4) sold."
+    marks = (("Shanghai Composite (SHCOMP", "ORG"), ("Indiana Jones Collection (", "PRODUCT"))
+    got = normalise_spans(body, spans(body, *marks))
+    assert by_text(got) == [
+        ("Shanghai Composite (SHCOMP)", "Shanghai Composite", "ORG"),
+        ("Indiana Jones Collection", "Indiana Jones Collection", "PRODUCT"),
+    ]
+
+
+def test_name_spelled_as_the_article_writes_it_not_as_its_dateline():
+    body = "WASHINGTON - Officials in Washington said so."
+    got = normalise_spans(body, spans(body, ("WASHINGTON", "GPE"), ("Washington", "GPE")))
+    assert [m.name for m in got] == ["Washington", "Washington"]
+
+
+# --------------------------------------------------------------------------- any spans at all
+
+_PIECES = [
+    "the ", "The ", "US ", "U.S. ", "[", "]", "(", ")", "'s", "’s", '"', " ", "\n", ".", ",", "Kirby",
+    "John", "Treasury", "Department", "State", "Russia", "Crimea", "Putin", "Vladimir", "FBI", "in ", "Mr. ",
+    "al-Assad", "Bank", "of", "an ", "United States", "Co.",
+]
+
+
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40),
+    cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 60), st.sampled_from(sorted(ENTITY_LABELS))),
+                  max_size=12),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_spans_give_valid_clean_mentions(pieces, cuts):
+    body = "".join(pieces)
+    raw, at = [], 0
+    for offset, length, label in sorted(cuts):  # non-overlapping, in order, like a recogniser's
+        start = max(at, offset % (len(body) + 1))
+        end = min(len(body), start + length)
+        if start < end:
+            raw.append((start, end, label))
+            at = end
+    got = normalise_spans(body, raw)
+    assert_offsets(body, got)
+    assert [m.start_char for m in got] == sorted(m.start_char for m in got)
+    for m in got:
+        assert m.start_char < m.end_char and m.label in ENTITY_LABELS
+        assert m.name and m.name == m.name.strip() and "\n" not in m.text
+        assert not m.name.casefold().startswith(DETERMINERS) and m.name.casefold() not in ("the", "a", "an")
+        assert not any(char in m.name for char in "[]{}()")
