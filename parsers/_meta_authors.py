@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["clean_author_names", "is_person_like", "is_plausible_name"]
+__all__ = ["clean_author_names", "is_person_like", "is_plausible_name", "news_agency"]
 
 # Lead-in words of bylines in the languages of the news we ingest. Case matters:
 # "Per" and "Fra" are first names too, so only the lower-case Italian/Danish forms count.
@@ -43,6 +43,45 @@ _ROLE_WORDS = frozenset(
 # Roles written straight after a name without a space (CJK bylines: "신현주 기자", "山田太郎記者").
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|記者|特派員|编辑|责编)$")
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.I)
+# News agencies as bylines credit them, mapped to one name each.
+_AGENCIES = {
+    alias: name
+    for name, aliases in {
+        "AP": ("ap", "associated press", "ap news"),
+        "Reuters": ("reuters", "thomson reuters"),
+        "AFP": ("afp", "agence france-presse", "agence france presse"),
+        "dpa": ("dpa", "deutsche presse-agentur", "dpa-afx"),
+        "Keystone-SDA": ("sda", "keystone-sda", "keystone-ats", "ats"),
+        "APA": ("apa", "austria presse agentur"),
+        "ANSA": ("ansa",),
+        "EFE": ("efe", "agencia efe"),
+        "Europa Press": ("europa press",),
+        "PTI": ("pti", "press trust of india"),
+        "IANS": ("ians",),
+        "ANI": ("ani",),
+        "Kyodo": ("kyodo", "kyodo news"),
+        "Jiji": ("jiji", "jiji press"),
+        "Xinhua": ("xinhua",),
+        "Yonhap": ("yonhap",),
+        "TASS": ("tass",),
+        "Interfax": ("interfax",),
+        "UPI": ("upi",),
+        "ANP": ("anp",),
+        "Belga": ("belga",),
+        "NTB": ("ntb",),
+        "TT": ("tt",),
+        "Ritzau": ("ritzau",),
+        "PAP": ("pap",),
+        "ČTK": ("čtk", "ctk"),
+        "SID": ("sid",),
+        "KNA": ("kna",),
+        "epd": ("epd",),
+        "AAP": ("aap",),
+        "CP": ("the canadian press", "canadian press"),
+        "Anadolu": ("anadolu", "anadolu agency", "aa"),
+    }.items()
+    for alias in aliases
+}
 # Placeholders CMSs print where a byline should be.
 _NOT_NAMES = frozenset(
     "admin administrator webmaster editor editors redaktion staff guest user unknown anonymous null none"
@@ -72,6 +111,11 @@ def clean_author_names(raw: Iterable[str]) -> list[str]:
         # "Jane Doe, example.com": the site's domain next to a person is not an author.
         names = [name for name in names if not _DOMAIN.fullmatch(name)]
     return names
+
+
+def news_agency(name: str) -> str | None:
+    """The wire service a byline credits ("AP", "dpa", "Reuters"), by its usual name."""
+    return _AGENCIES.get(_WS.sub(" ", name).strip().casefold().removeprefix("the "))
 
 
 def is_person_like(name: str) -> bool:

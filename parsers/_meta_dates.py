@@ -51,6 +51,7 @@ _EARLIEST = datetime(1990, 1, 1)
 class PageDate:
     value: datetime
     tz_known: bool
+    has_time: bool = True  # False for a bare date ("2024-04-22"), which reads as midnight
 
 
 def parse_date(text: object, *, now: datetime | None = None) -> PageDate | None:
@@ -119,9 +120,10 @@ def _build(parts: dict[str, str | None]) -> PageDate | None:
     except ValueError:
         return None
     zone = parts.get("z")
+    has_time = parts.get("h") is not None
     if not zone:
-        return PageDate(value, False)
-    return PageDate(value.replace(tzinfo=_zone(zone)), True)
+        return PageDate(value, False, has_time)
+    return PageDate(value.replace(tzinfo=_zone(zone)), True, has_time)
 
 
 def _zone(text: str) -> timezone:

@@ -11,6 +11,7 @@ word boundary (the ``<title>`` "Headline - Section | Site" backs "Headline").
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ _FRAGMENT_SHARE = 0.5
 _MIN_HEADLINE_WORDS = 5
 _MIN_CONTAINED_WORDS = 3
 _STRONG_SOURCE = 2.0
+_MAX_SITE_EXTRA_CHARS = 6
 _MAX_BARE_KICKER_WORDS = 3
 _SUFFIX_START = re.compile(r"^\s*[|\-–—:·•/(\[»~]")
 _KICKER_END = re.compile(r"[|\-–—:·•/»~]\s*$")
@@ -51,6 +53,7 @@ def choose_title(candidates: Iterable[TitleCandidate], *, site_names: Iterable[s
         text = strip_site_name(_tidy(cand.text), sites)
         if text and len(_key(text)) >= 2:
             cleaned.append(TitleCandidate(text, cand.weight, cand.source))
+    cleaned = [c for c in cleaned if not _is_truncation(c.text, cleaned)]
     if not cleaned:
         return None
     scores: dict[str, float] = {}
@@ -100,9 +103,22 @@ def _is_site(part: str, site_keys: list[str]) -> bool:
     if not key or _DATE_PART.match(part):
         return True
     for site in site_keys:
-        if key == site or (len(key) >= 3 and (key in site or site in key) and len(part.split()) <= 4):
+        if key == site:
             return True
+        # "WELT" of "DIE WELT", "Globalnews.ca" of "Global News": a short part inside the
+        # site's name, or the site's name with a few more characters (a domain ending).
+        if len(key) >= 3 and len(part.split()) <= 4:
+            if key in site or (site in key and len(key) - len(site) <= _MAX_SITE_EXTRA_CHARS):
+                return True
     return False
+
+
+def _is_truncation(text: str, cleaned: list[TitleCandidate]) -> bool:
+    """"Headline cut at 110 charac…": the start of another candidate, ended by an ellipsis."""
+    if not text.endswith(("…", "...")):
+        return False
+    stem = _fold(text.rstrip(".… "))
+    return any(len(o.text) > len(text) - 3 and _fold(o.text).startswith(stem) for o in cleaned if o.text != text)
 
 
 def _share(candidate: TitleCandidate, cleaned: list[TitleCandidate]) -> float:
@@ -132,6 +148,8 @@ def _contains_at_boundary(container: str, text: str) -> bool:
 
 
 def _tidy(text: str) -> str:
+    if "&" in text and ";" in text:
+        text = html.unescape(text)  # escaped twice by the CMS: "Q&amp;A"
     text = unicodedata.normalize("NFC", text).replace("\u00ad", "").replace("\u200b", "")
     return _WS.sub(" ", text).strip()
 

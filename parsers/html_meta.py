@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from parsers._meta_authors import clean_author_names, is_person_like
+from parsers._meta_authors import clean_author_names, is_person_like, news_agency
 from parsers._meta_dates import PageDate, parse_date
 from parsers._meta_jsonld import JsonLd, read_json_ld, type_names
 from parsers._meta_title import TitleCandidate, choose_title
@@ -161,9 +161,10 @@ def extract_metadata(
     ``profiles`` replaces the shipped site profiles (tests, users with their own)."""
     page = _Page.read(tree, url=url)  # 1
     published, modified = _dates(page)  # 4
+    authors = _authors(page)  # 3
     meta = PageMetadata(
         title=_title(page),  # 2
-        authors=_authors(page),  # 3
+        authors=authors,
         published_at=published.value if published else None,
         published_tz_known=bool(published and published.tz_known),
         modified_at=modified.value if modified else None,
@@ -171,7 +172,7 @@ def extract_metadata(
         site_name=page.site_name,
         canonical_url=_canonical(page),
         section=page.section,
-        source=_source(page),
+        source=_source(page, authors),
         description=_description(page),
         json_ld_body=_text_value(page.article.get("articleBody")) if page.article else None,
     )
@@ -310,8 +311,16 @@ def _site_aliases(page: _Page) -> list[str]:
     host = urlsplit(page.url or "").hostname or ""
     if host:
         host = re.sub(r"^(www\d?|m|amp)\.", "", host)
-        aliases += [host, host.split(".")[0]]
+        aliases += [host, _registered_name(host)]
     return aliases
+
+
+def _registered_name(host: str) -> str:
+    """The name a site registered: "comwrap" of blog.comwrap.com, "bbc" of news.bbc.co.uk."""
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in {"co", "com", "org", "net", "ac", "gov", "or"}:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
 
 
 # -- 3. authors ---------------------------------------------------------------
@@ -484,13 +493,18 @@ def _time_values(page: _Page, xpaths: tuple[str, ...]) -> list[str]:
 
 
 def _with_zone(found: PageDate, page: _Page) -> PageDate:
-    """A naive date takes the zone of another source that prints the same wall-clock time."""
+    """A naive date takes the zone of another source that prints the same wall-clock time;
+    a bare date takes the time of another source that names the same day."""
     values = [page.ld_value("datePublished")] + [v for n in _META_PUBLISHED for v in page.meta.get(n, [])]
     values += _time_values(page, _TIME_PUBLISHED_XPATH)
-    for value in values:
-        other = parse_date(value)
-        if other and other.tz_known and other.value.replace(tzinfo=None) == found.value:
+    others = [d for d in (parse_date(v) for v in values) if d is not None]
+    for other in others:
+        if other.tz_known and other.value.replace(tzinfo=None) == found.value:
             return other
+    if not found.has_time:
+        same_day = [o for o in others if o.has_time and o.value.date() == found.value.date()]
+        if same_day:
+            return max(same_day, key=lambda o: o.tz_known)
     return found
 
 
@@ -584,8 +598,9 @@ def _description(page: _Page) -> str | None:
     )
 
 
-def _source(page: _Page) -> str | None:
-    """The organisation a syndicated article comes from (news agency, partner paper)."""
+def _source(page: _Page, authors: list[str]) -> str | None:
+    """The organisation a syndicated article comes from (news agency, partner paper):
+    declared in JSON-LD or <meta>, else a news agency the byline credits."""
     for key in ("sourceOrganization", "isBasedOn"):
         value = page.ld.resolve(page.ld_value(key))
         if isinstance(value, list) and value:
@@ -596,7 +611,14 @@ def _source(page: _Page) -> str | None:
                 name = _text_value(value["publisher"].get("name"))
             if name:
                 return name
-    return page.first_meta(("syndication-source", "original-source", "dc.source"))
+    declared = page.first_meta(("syndication-source", "original-source", "dc.source"))
+    if declared and not _is_url(declared):
+        return declared
+    _, organisations = _ld_authors(page)
+    for name in [*authors, *organisations]:
+        if agency := news_agency(name):
+            return agency
+    return None
 
 
 # -- helpers ------------------------------------------------------------------

@@ -408,3 +408,29 @@ def test_site_name_is_never_a_url_and_section_lists_give_their_first_tag():
     result = extract(page(head))
     assert result.site_name is None
     assert result.section == "game"
+
+
+def test_truncated_headline_loses_to_the_full_one():
+    long_headline = "Climate change: Labor on track to hit 2030 target as minister heralds pragmatic approach"
+    html = page(ld({**ARTICLE, "headline": long_headline[:60] + "…"}), f"<h1>{long_headline}</h1>")
+    assert extract(html).title == long_headline
+
+
+def test_bare_date_takes_the_time_of_a_source_naming_the_same_day():
+    head = meta("date", "2024-04-22", "name") + meta("article:published_time", "2024-04-22T15:55:00+02:00")
+    result = extract(page(ld({**ARTICLE, "datePublished": "2024-04-22"}) + head))
+    assert result.published_at == datetime(2024, 4, 22, 15, 55, tzinfo=timezone(timedelta(hours=2)))
+    assert result.published_tz_known is True
+
+
+def test_wire_agency_in_the_byline_becomes_the_source():
+    head = meta("author", "Meg Kinnard and Errin Haines, The Associated Press", "name")
+    result = extract(page(head))
+    assert result.source == "AP"
+    assert extract(page(meta("author", "Jane Doe", "name"))).source is None
+
+
+def test_site_name_strip_keeps_title_parts_that_merely_start_with_the_site_name():
+    head = "<title>Take care - comwrap auf der DMEXCO 2018</title>"
+    result = extract(page(head), url="https://blog.comwrap.com/comwrap-auf-der-dmexco-2018")
+    assert result.title == "Take care - comwrap auf der DMEXCO 2018"
