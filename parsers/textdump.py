@@ -14,17 +14,22 @@ jusText, run as a numbered pipeline of small pure steps:
 3. **blocks**: re-join inline fragments (a line that does not end a sentence
    followed, with no blank line between, by a continuation) into blocks.
 4. **classify**: label every block ``good``, ``neargood``, ``short`` or
-   ``bad`` from its length, sentence punctuation, stopword density (several
-   languages), fragment density (the link-density stand-in) and a small
-   vocabulary of furniture phrases; date and byline lines are recognised here.
+   ``bad`` from its length, sentence punctuation, stopword density against
+   the page's own language (a veto only), fragment density (the link-density
+   stand-in) and a small vocabulary of furniture phrases and all-caps calls to
+   action; short lines repeated three times or more are furniture; date and
+   byline lines are recognised here.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
-   decided neighbours (jusText's revision step).
-6. **region**: keep the densest contiguous run of good blocks (maximum-sum
-   segment), which drops teasers, comments and footers far from the article.
-7. **header**: read title, section, source, publication time and byline from
-   the lines just above (and at the top of) the region.
-8. **assemble**: body = the region's good blocks minus the metadata lines, one
-   paragraph per block, separated by one blank line.
+   decided neighbours (jusText's revision step), then demote teaser lists
+   (runs of headline + one-paragraph summary units).
+6. **region**: keep the maximum-sum run of blocks (good blocks earn their
+   length, others and deep blank-line gaps cost), which drops menus, teasers,
+   comments and footers away from the article.
+7. **header**: read title (from the first line when it is the page's
+   ``<title>``, else the header lines above the body), section, source,
+   publication time and byline from the lines just above the region.
+8. **assemble**: body = the region's good blocks minus the metadata lines and
+   repeats, one paragraph per block, separated by one blank line.
 
 Everything is a pure function of the input text; odd input (empty, binary,
 one huge line) yields an Article with whatever could be recovered, never an
@@ -54,12 +59,22 @@ STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
 STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
+TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
+TEASER_MAX = 400  # a teaser's summary is shorter than this
+REPEATED = 3  # a short line seen this often is furniture
+# Step 6 costs, in characters: what a non-paragraph block, and each blank line
+# beyond two before a block, subtract from a run's length.
+BAD_COST = 30
+BAD_LENGTH_SHARE = 0.5
+SHORT_GOOD_COST = 10
+GAP_COST = 5
 MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
 HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
 
 # Characters that are noise in a text dump: C0/C1 controls (except \n, \t) and
 # zero-width/format characters that render as nothing but break word matching.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\-\u00b7\u2022\u00bb\u00ab/:]{1,2}\s+|\s*[\uff5c\u3163]\s*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
@@ -67,33 +82,33 @@ _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]
 _CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
 _OPENS = re.compile(r"[(\[{\u201e\u201c\u00ab\u2018/\-\u2013\u2014,:]$")
 
-# Furniture vocabulary: phrases that mark page chrome in short lines. Matched
-# case-insensitively as whole words; a long prose paragraph may contain them.
-_FURNITURE = re.compile(
-    r"\b(?:"
-    r"join (?:the|our) (?:mailing list|newsletter)|mailing list|newsletters?|subscribe\w*|subscription"
-    r"|sign (?:up|in)|log ?in|log ?out|register|create (?:an |your )?account|my account"
-    r"|share(?: this| on| to| via)?|tweet|whatsapp|facebook|twitter|linkedin|pinterest|instagram"
-    r"|follow us|follow me|email us|contact us|print(?:able)? (?:this|version)"
-    r"|cookies?|privacy (?:policy|settings|notice)|terms (?:of|and) (?:use|service|conditions)"
-    r"|advertisement|advertising|sponsored|promoted|ad choices"
-    r"|read more|read next|more stories|more news|related (?:stories|articles|topics|content|news)?"
-    r"|recommended|most (?:read|popular|viewed)|trending|top stories|latest news"
-    r"|all rights reserved|copyright|skip to (?:main )?content|back to top|comments?"
-    r"|leave a (?:comment|reply)"
-    r"|click here|learn more|download (?:the|our) app|image caption|photo credit|getty images"
-    r"|jetzt (?:lesen|abonnieren|anmelden)|anmelden|abonnieren|teilen|werbung|anzeige|mehr zum thema"
-    r"|s'abonner|abonnez-vous|partager|publicit[ée]|lire aussi|suscr[ií]bete|compartir|publicidad"
-    r"|lee también|leggi anche|condividi|pubblicit[àa]"
-    r")\b",
-    re.IGNORECASE,
-)
+# Furniture vocabulary: phrases that mark page chrome in short lines, matched as
+# whole lower-cased words (a set lookup of word n-grams is much faster than one
+# big regex alternation); a long prose paragraph may contain them and stays.
+_FURNITURE_PHRASES = """
+    join the mailing list | mailing list | newsletter | newsletters | subscribe | subscribed | subscriber
+    | subscribers | subscription | subscriptions | sign up | sign in | log in | login | log out | logout
+    | register | create an account | create account | my account | share | share this | tweet | whatsapp
+    | facebook | twitter | linkedin | pinterest | instagram | follow us | follow me | email us | contact us
+    | print this | printable version | cookie | cookies | privacy policy | privacy settings | privacy notice
+    | terms of use | terms of service | terms and conditions | advertisement | advertising | sponsored
+    | promoted | ad choices | read more | read next | more stories | more news | related | recommended
+    | most read | most popular | most viewed | trending | top stories | latest news | all rights reserved
+    | copyright | skip to content | skip to main content | back to top | comment | comments
+    | leave a comment | leave a reply | click here | learn more | download the app | download our app
+    | image caption | photo credit | getty images
+    | jetzt lesen | anmelden | abonnieren | teilen | werbung | anzeige | mehr zum thema | kommentare
+    | s'abonner | abonnez-vous | partager | publicité | lire aussi | suscríbete | suscribete | compartir
+    | publicidad | lee también | leggi anche | condividi | pubblicità
+"""
+_FURNITURE = frozenset(tuple(re.findall(r"\w+", phrase)) for phrase in _FURNITURE_PHRASES.split("|"))
+_FURNITURE_MAX_WORDS = max(map(len, _FURNITURE))
 # All-caps calls to action ("JOIN NOW", "SUBSCRIBE TODAY") mark banners even in long lines.
 _CALL_TO_ACTION = re.compile(
     r"\b(?:JOIN|SUBSCRIBE|SIGN UP|REGISTER|DOWNLOAD|APPLY|DONATE|BUY|SHOP|ORDER|CLICK|LEARN MORE|READ MORE"
     r"|WATCH|LISTEN|TRY|GET STARTED)(?: (?:NOW|TODAY|HERE|FREE|IT))?\b"
 )
-_COPYRIGHT = re.compile(r"\u00a9|\(c\) ?\d{4}|\ball rights reserved\b|\bcopyright\b", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"\u00a9|\([cC]\) ?\d{4}|\b[Aa]ll [Rr]ights [Rr]eserved\b|\b[Cc]opyright\b|\bCOPYRIGHT\b")
 
 # The most frequent function words of the languages news pages are written in;
 # a prose line has many of them, a menu or a teaser title few. One set per
@@ -162,6 +177,7 @@ _MONTHS = {
     for name in names.split()
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")  # cheap pre-check: every date form names a year
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})(?=\b|T)"),
     re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.IGNORECASE),
@@ -182,9 +198,7 @@ _ZONE_NAMES = {
     "MDT": -6, "PST": -8, "PDT": -7, "ET": -5,
 }  # fmt: skip
 _ZONE = re.compile(
-    r"^\s*(?:(?P<name>GMT|UTC|Z|"
-    + "|".join(k for k in _ZONE_NAMES if k not in {"GMT", "UTC", "Z"})
-    + r")\b)?"
+    r"^\s*(?:(?P<name>GMT|UTC|Z|" + "|".join(k for k in _ZONE_NAMES if k not in {"GMT", "UTC", "Z"}) + r")\b)?"
     r"\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?"
 )
 
@@ -284,6 +298,15 @@ def _length(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
+def _has_furniture_phrase(text: str) -> bool:
+    words = _words(text)
+    return any(
+        tuple(words[i : i + n]) in _FURNITURE
+        for n in range(1, _FURNITURE_MAX_WORDS + 1)
+        for i in range(len(words) - n + 1)
+    )
+
+
 def _stopword_density(words: list[str], stopwords: frozenset[str]) -> float:
     return sum(word in stopwords for word in words) / len(words) if words else 0.0
 
@@ -294,15 +317,16 @@ def _page_stopwords(blocks: list[_Block]) -> tuple[frozenset[str], float] | None
     Judged on the longer sentence-like blocks; None when no list fits (the
     language is not covered, or it does not separate words by spaces).
     """
-    words = [
-        w for b in blocks if len(b.text) >= LENGTH_LOW and _TERMINAL.search(b.text) for w in _words(b.text)
-    ]
-    if len(words) < 30:
+    prose = [b.text for b in blocks if len(b.text) >= LENGTH_LOW and _TERMINAL.search(b.text)]
+    words = Counter(word for text in prose for word in _words(text))
+    total = sum(words.values())
+    if total < 30:
         return None
-    lang, density = max(
-        ((lang, _stopword_density(words, stopwords)) for lang, stopwords in _STOPWORDS.items()),
+    lang, hits = max(
+        ((lang, sum(words[w] for w in stopwords)) for lang, stopwords in _STOPWORDS.items()),
         key=lambda item: item[1],
     )
+    density = hits / total
     return (_STOPWORDS[lang], density) if density >= MIN_PAGE_STOPWORDS else None
 
 
@@ -316,7 +340,7 @@ def _fragment_density(block: _Block) -> float:
 
 def _parse_date_line(text: str) -> tuple[datetime, bool] | None:
     """The date and time a short line states, with whether its zone is known; None if not a date line."""
-    if len(text) > 120:
+    if len(text) > 120 or not _YEAR.search(text):
         return None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
@@ -396,7 +420,7 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
             block.kind, block.label = "byline", "short"
             return
     if length < LENGTH_HIGH and (
-        _CALL_TO_ACTION.search(text) or _COPYRIGHT.search(text) or (_FURNITURE.search(text) and length < 100)
+        _CALL_TO_ACTION.search(text) or _COPYRIGHT.search(text) or (length < 100 and _has_furniture_phrase(text))
     ):
         block.kind, block.label = "furniture", "bad"
         return
@@ -426,62 +450,122 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
 # 5. context -----------------------------------------------------------------------------------------------
 
 
-def _neighbour(labels: list[Label], i: int, step: int, ignore_neargood: bool) -> Label:
-    i += step
-    while 0 <= i < len(labels):
-        label = labels[i]
-        if label in ("good", "bad") or (label == "neargood" and not ignore_neargood):
-            return label
-        i += step
-    return "bad"
+def _nearest(labels: list[Label], wanted: tuple[Label, ...], step: int) -> list[Label]:
+    """For every block, the nearest label in ``wanted`` before it (step 1) or after it (step -1); edges are bad."""
+    out: list[Label] = ["bad"] * len(labels)
+    last: Label = "bad"
+    order = range(len(labels)) if step == 1 else range(len(labels) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        if labels[i] in wanted:
+            last = labels[i]
+    return out
 
 
 def _revise(blocks: list[_Block]) -> list[Label]:
+    """jusText's context step: short blocks take their decided neighbours' side; neargood ones join good."""
     labels = [b.label for b in blocks]
     revised = list(labels)
+    prev, nxt = _nearest(labels, ("good", "bad"), 1), _nearest(labels, ("good", "bad"), -1)
+    prev_any, nxt_any = (
+        _nearest(labels, ("good", "bad", "neargood"), 1),
+        _nearest(labels, ("good", "bad", "neargood"), -1),
+    )
     for i, label in enumerate(labels):
         if label != "short":
             continue
-        prev, nxt = _neighbour(labels, i, -1, True), _neighbour(labels, i, 1, True)
-        if prev == nxt == "good":
+        if prev[i] == nxt[i] == "good":
             revised[i] = "good"
-        elif prev == nxt == "bad":
+        elif prev[i] == nxt[i] == "bad":
             revised[i] = "bad"
-        elif (prev == "bad" and _neighbour(labels, i, -1, False) == "neargood") or (
-            nxt == "bad" and _neighbour(labels, i, 1, False) == "neargood"
-        ):
+        elif (prev[i] == "bad" and prev_any[i] == "neargood") or (nxt[i] == "bad" and nxt_any[i] == "neargood"):
             revised[i] = "good"
         else:
             revised[i] = "bad"
+    prev, nxt = _nearest(revised, ("good", "bad"), 1), _nearest(revised, ("good", "bad"), -1)
     for i, label in enumerate(labels):
         if label == "neargood":
-            prev, nxt = _neighbour(revised, i, -1, True), _neighbour(revised, i, 1, True)
-            revised[i] = "bad" if prev == nxt == "bad" else "good"
+            revised[i] = "bad" if prev[i] == nxt[i] == "bad" else "good"
     for i, block in enumerate(blocks):
         if block.kind == "furniture":
             revised[i] = "bad"
     return revised
 
 
+def _is_headline(block: _Block) -> bool:
+    """A short title-like line: a teaser's headline or a subheading."""
+    words = len(block.text.split())
+    return (
+        block.kind == "text"
+        and block.label in ("short", "bad")
+        and 2 <= words <= 25
+        and (not _TERMINAL.search(block.text) or block.text.endswith("?"))
+    )
+
+
+def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:
+    """Teaser lists alternate headline / one-paragraph summary; an article has several paragraphs per heading.
+
+    A run of at least TEASER_RUN headline+single-summary units is demoted to bad.
+    """
+    units: list[tuple[int, list[int]]] = []  # (headline index, good block indexes after it)
+    for i, block in enumerate(blocks):
+        if _is_headline(block):
+            units.append((i, []))
+        elif labels[i] == "good" and block.label in ("good", "neargood") and units:
+            units[-1][1].append(i)
+    run: list[tuple[int, list[int]]] = []
+    for unit in [*units, (-1, [])]:
+        teaser = len(unit[1]) == 1 and _length(blocks[unit[1][0]].text) < TEASER_MAX
+        if teaser:
+            run.append(unit)
+            continue
+        if len(run) >= TEASER_RUN:
+            for _, goods in run:
+                for j in goods:
+                    labels[j] = "bad"
+        run = []
+
+
 # 6. region ------------------------------------------------------------------------------------------------
 
 
-def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
-    """The maximum-sum run of blocks: good blocks earn their length, bad ones cost theirs."""
-    best, best_span = 0.0, (0, 0)
-    total, start = 0.0, 0
-    for i, (block, label) in enumerate(zip(blocks, labels, strict=True)):
-        length = _length(block.text)
-        if label == "good":
-            score = float(length) if block.label in ("good", "neargood") else 5.0
-        else:
-            score = -min(length, 2 * LENGTH_HIGH) * 0.5 - 10
+def _block_score(block: _Block, label: Label) -> float:
+    """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too."""
+    length = _length(block.text)
+    if label == "good":
+        # a short line kept by context (a subheading, a caption) adds nothing to the run's weight
+        score = float(length) if block.label in ("good", "neargood") else -SHORT_GOOD_COST
+    else:
+        score = -min(length, 2 * LENGTH_HIGH) * BAD_LENGTH_SHARE - BAD_COST
+    # many blank lines mean many closed containers: a structural boundary
+    return score - GAP_COST * max(0, block.gap - 2)
+
+
+def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
+    """Maximal positive runs (score, start, end) as Kadane's scan meets them, in document order."""
+    segments: list[tuple[float, int, int]] = []
+    best, span, total, start = 0.0, (0, 0), 0.0, 0
+    for i, score in enumerate(scores):
         if total <= 0:
-            total, start = 0.0, i
+            if best > 0:
+                segments.append((best, *span))
+            best, total, start = 0.0, 0.0, i
         total += score
         if total > best:
-            best, best_span = total, (start, i + 1)
-    return best_span
+            best, span = total, (start, i + 1)
+    if best > 0:
+        segments.append((best, *span))
+    return segments
+
+
+def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
+    """The article's run of blocks: the maximum-sum run."""
+    segments = _segments([_block_score(b, label) for b, label in zip(blocks, labels, strict=True)])
+    if not segments:
+        return 0, 0
+    best = max(segments)
+    return best[1], best[2]
 
 
 # 7. header ------------------------------------------------------------------------------------------------
@@ -502,24 +586,81 @@ def _is_heading(block: _Block) -> bool:
     return block.kind == "text" and 2 <= len(words) <= 30 and not block.text.endswith((":", ","))
 
 
+def _strip_site_name(title: str) -> str:
+    """ "Headline - Section - Site.com" -> "Headline": drop short capitalised segments at either end."""
+    parts = [part.strip() for part in _TITLE_SEPARATOR.split(title)]
+    parts = [part for part in parts if part]
+    if not parts:
+        return title
+
+    def site_like(part: str) -> bool:
+        return len(part.split()) <= 4 and not part[:1].islower()
+
+    while len(parts) > 1 and site_like(parts[-1]) and len(parts[-1]) < len(" ".join(parts[:-1])):
+        parts.pop()
+    while len(parts) > 1 and len(parts[0].split()) <= 2 and len(parts[0]) < len(" ".join(parts[1:])):
+        parts.pop(0)
+    # keep the original separators inside what is left
+    begin = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[begin:end] if 0 <= begin < end else " ".join(parts)
+
+
+def _document_title(blocks: list[_Block], start: int) -> tuple[str, int | None] | None:
+    """The headline from a dump's first line when it is the page's <title> ("Headline | Site").
+
+    Returns the headline and where the page repeats it (its h1), nearest above
+    the body; the first line counts as a title only if it is repeated so or is
+    shaped "Headline <separator> Site".
+    """
+    if len(blocks) < 2 or blocks[0].kind != "text" or not 3 <= len(blocks[0].text.split()) <= 40:
+        return None
+    first = blocks[0].text
+    tokens = set(_words(first))
+    repeats = [
+        i
+        for i in range(1, len(blocks))
+        if blocks[i].kind == "text"
+        and len(words := _words(blocks[i].text)) >= 3
+        and set(words) <= tokens
+        and len(words) * 2 >= len(tokens)
+    ]
+    headline = _strip_site_name(first)
+    if not repeats:
+        if headline == first or len(headline.split()) < 3:
+            return None  # no site name to strip: maybe not a <title> at all
+        return headline, None
+    above = [i for i in repeats if i < start]
+    return headline, (above[-1] if above else repeats[0])
+
+
+def _body_start(blocks: list[_Block], start: int) -> int:
+    """The first paragraph of the region: the region may open with header lines (title, date)."""
+    i = start
+    while i < len(blocks) and _length(blocks[i].text) < LENGTH_HIGH:
+        if blocks[i].kind == "text" and _TERMINAL.search(blocks[i].text):
+            break
+        i += 1
+        if i - start > 6:
+            return start
+    return i
+
+
 def _header(blocks: list[_Block], start: int) -> _Header:
     """Title, section, source, time and byline from the lines around the top of the body."""
     header = _Header()
-    body_start = start
-    # the top of the region may itself hold header lines (title, date) before the first paragraph
-    while (
-        body_start < len(blocks)
-        and _length(blocks[body_start].text) < LENGTH_HIGH
-        and (not _TERMINAL.search(blocks[body_start].text) or blocks[body_start].kind != "text")
-    ):
-        body_start += 1
-        if body_start - start > 6:
-            body_start = start
-            break
+    body_start = _body_start(blocks, start)
     lo = max(0, body_start - HEADER_WINDOW)
+    title_at: int | None = None
+    document_title = _document_title(blocks, start)
+    if document_title is not None:
+        header.title, title_at = document_title
+        if title_at is not None and title_at < body_start:
+            lo = min(lo, max(0, title_at - 3))
     window = list(range(lo, body_start))
     counts = Counter(blocks[i].text for i in window)
 
+    # the publication line nearest the body wins: a page's top bar often shows today's date
     for i in reversed(window):
         block = blocks[i]
         if block.kind == "date" and header.published is None:
@@ -529,13 +670,12 @@ def _header(blocks: list[_Block], start: int) -> _Header:
             header.authors = block.authors
             header.used.add(i)
 
-    candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]
-    title_at = None
-    if candidates:
-        first_line = blocks[0].text if blocks else ""
-        in_doc_title = [i for i in candidates if i > 0 and blocks[i].text in first_line]
-        title_at = (in_doc_title or sorted(candidates, key=lambda i: (len(blocks[i].text), i)))[-1]
-        header.title = blocks[title_at].text
+    if header.title is None:
+        candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]
+        if candidates:
+            title_at = sorted(candidates, key=lambda i: (len(blocks[i].text), i))[-1]
+            header.title = blocks[title_at].text
+    if title_at is not None:
         header.used.add(title_at)
         # a syndicated story names its source on a line repeated on both sides of the title
         above = [i for i in range(max(lo, title_at - 2), title_at) if blocks[i].kind == "text"]
@@ -562,23 +702,44 @@ def _header(blocks: list[_Block], start: int) -> _Header:
 # 8. assemble ----------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Analysis:
+    blocks: list[_Block]
+    labels: list[Label]
+    region: tuple[int, int]
+    header: _Header
+
+
+def _analyse(text: str) -> _Analysis:
+    blocks = _blocks(_lines(_normalise(text)))  # 1-3
+    stopwords = _page_stopwords(blocks)
+    counts = Counter(block.text for block in blocks)
+    for block in blocks:  # 4
+        _classify(block, stopwords)
+        # a short line printed again and again ("Article content", "Remove ads") is page chrome
+        if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW:
+            block.kind, block.label = "furniture", "bad"
+    labels = _revise(blocks)  # 5
+    _demote_teasers(blocks, labels)
+    start, end = _region(blocks, labels)  # 6
+    return _Analysis(blocks, labels, (start, end), _header(blocks, start))  # 7
+
+
 def clean_text_dump(text: str, *, url: str | None = None) -> Article:
     """Clean one plain-text page dump; see the module docstring for the pipeline."""
     if not isinstance(text, str):
         raise TypeError(f"clean_text_dump expects str, got {type(text).__name__}")
-    blocks = _blocks(_lines(_normalise(text)))  # 1-3
-    stopwords = _page_stopwords(blocks)
-    for block in blocks:  # 4
-        _classify(block, stopwords)
-    labels = _revise(blocks)  # 5
-    start, end = _region(blocks, labels)  # 6
-    header = _header(blocks, start)  # 7
+    analysis = _analyse(text)
+    blocks, labels, header = analysis.blocks, analysis.labels, analysis.header
     title = header.title
-    body = [
-        block.text
-        for i, block in enumerate(blocks[start:end], start)
-        if labels[i] == "good" and block.kind == "text" and i not in header.used and block.text != title
-    ]
+    body: list[str] = []
+    seen = {title}
+    for i in range(*analysis.region):  # 8
+        block = blocks[i]
+        # a paragraph printed twice (print version, repeated caption) is kept once
+        if labels[i] == "good" and block.kind == "text" and i not in header.used and block.text not in seen:
+            body.append(block.text)
+            seen.add(block.text)
     published, tz_known = header.published if header.published else (None, False)
     return Article(
         title=title,

@@ -193,8 +193,7 @@ def test_inline_fragments_are_rejoined_into_one_paragraph() -> None:
     # get_text("\n") splits a paragraph at every link; the whitespace at the split survives
     text = (
         "Home\nNews\n\n\nThe council approved the budget after a debate with the \nTransport Authority\n"
-        " and several unions, officials said on Tuesday evening in the city hall.\n\n"
-        + "\n\n".join(PARAGRAPHS)
+        " and several unions, officials said on Tuesday evening in the city hall.\n\n" + "\n\n".join(PARAGRAPHS)
     )
     article = clean_text_dump(text)
     first = article.body.split("\n\n")[0]
@@ -275,5 +274,5 @@ def test_rendered_corpus_pages_body_f1(rendered_corpus: list[tuple[str, str]]) -
         f"(P {ours.precision:.3f} R {ours.recall:.3f}), "
         f"raw text {raw.f1:.3f}, long punctuated lines {long_lines.f1:.3f}, {per_page_ms:.1f} ms/page"
     )
-    assert ours.f1 >= 0.85
+    assert ours.f1 >= 0.88  # measured 0.897 on 236 pages; the README acceptance floor is 0.85
     assert ours.f1 > long_lines.f1 + 0.1 and ours.f1 > raw.f1 + 0.15
