@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from parsers.charset import declared_charset, decode_html
 
@@ -98,3 +100,16 @@ def test_ascii_and_unknown_labels():
 def test_meta_beyond_the_first_4kb_is_not_read():
     content = b"<html><head>" + b" " * 5000 + b'<meta charset="windows-1251"></head></html>'
     assert declared_charset(content) is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=600), st.sampled_from([None, "text/html", "text/html; charset=utf-8", "charset=bogus"]))
+def test_any_bytes_decode_without_error(content, content_type):
+    assert isinstance(decode_html(content, content_type=content_type), str)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_utf8_text_round_trips(text):
+    assume(not text.startswith("\ufeff"))  # a leading BOM is dropped, as it should be
+    assert decode_html(text.encode("utf-8")) == text
