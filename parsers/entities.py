@@ -225,12 +225,13 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
             continue
         start, end = trimmed
         text = body[start:end]
-        if _is_misfire(text):  # 3
+        name = _clean_name(text)
+        if _is_misfire(text) or _is_misfire(name) or _DETERMINER.match(name):  # 3 ("]The" is "The")
             continue
         if label != "PERSON" and _after_title(body, start) and _looks_like_a_personal_name(text):
             label = "PERSON"  # 2b. "Chancellor Olaf Scholz", which the model read as ORG
         located = label in _PLACE_LABELS and _word_before(body, start) in _PLACE_PREPOSITIONS
-        kept.append(_Span(start, end, label, _clean_name(text), located=located))
+        kept.append(_Span(start, end, label, name, located=located))
     kept = _split_qualifiers(body, kept)  # 4
     for span in kept:  # 5
         alias = _alias(span.name)
