@@ -151,6 +151,18 @@ _DATE_LABEL = re.compile(
     r"(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:,?\s+\d{1,2}[:.]\d{2})?)"
 )
 _WS = re.compile(r"\s+")
+_ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+    ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io
+    is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr
+    ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si
+    sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
+    yi yo za zh zu""".split()
+)
+# Three-letter and legacy codes pages use for languages that have a two-letter one.
+_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "ger": "de", "deu": "de", "eng": "en", "fre": "fr", "fra": "fr",
+                     "spa": "es", "ita": "it", "por": "pt", "rus": "ru", "zho": "zh", "chi": "zh", "jpn": "ja",
+                     "kor": "ko", "ara": "ar", "tur": "tr", "nld": "nl", "dut": "nl", "iw": "he", "in": "id"}
 
 
 def extract_metadata(
@@ -338,7 +350,7 @@ def _authors(page: _Page) -> list[str]:
         if len(marked) > len(names) and all(n.casefold() in known for n in names):
             return marked
         return names
-    site_keys = {_key(s) for s in (page.site_name, _publisher_name(page), *_site_aliases(page)) if s}
+    site_keys = _site_keys(page)
 
     def not_site(names: list[str]) -> list[str]:
         return [n for n in names if not _names_site(n, site_keys)]
@@ -385,6 +397,10 @@ def _meta_author_values(page: _Page) -> list[str]:
         if label.startswith(("written by", "verfasst von", "geschrieben von", "escrito por", "écrit par")):
             values += page.meta.get(f"twitter:data{index}", [])
     return values
+
+
+def _site_keys(page: _Page) -> set[str]:
+    return {_key(s) for s in (page.site_name, _publisher_name(page), *_site_aliases(page)) if s and _key(s)}
 
 
 def _names_site(name: str, site_keys: set[str]) -> bool:
@@ -556,10 +572,13 @@ def _language(page: _Page) -> str | None:
 
 
 def _language_code(value: str | None) -> str | None:
+    """The ISO 639-1 code of a language tag ("de-CH" -> "de"); pages put charsets
+    ("utf-8") and country names in these fields too, which are not languages."""
     if not value:
         return None
     code = re.split(r"[-_,;\s]", value.strip().lower())[0]
-    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+    code = _LANGUAGE_ALIASES.get(code, code)
+    return code if code in _ISO_639_1 else None
 
 
 def _canonical(page: _Page) -> str | None:
@@ -609,9 +628,9 @@ def _source(page: _Page, authors: list[str]) -> str | None:
             name = _text_value(value.get("name"))
             if not name and isinstance(value.get("publisher"), dict):
                 name = _text_value(value["publisher"].get("name"))
-            if name:
+            if name and not _names_site(name, _site_keys(page)):
                 return name
-    declared = page.first_meta(("syndication-source", "original-source", "dc.source"))
+    declared = page.first_meta(("syndication-source", "original-source"))
     if declared and not _is_url(declared):
         return declared
     _, organisations = _ld_authors(page)

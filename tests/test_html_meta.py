@@ -434,3 +434,14 @@ def test_site_name_strip_keeps_title_parts_that_merely_start_with_the_site_name(
     head = "<title>Take care - comwrap auf der DMEXCO 2018</title>"
     result = extract(page(head), url="https://blog.comwrap.com/comwrap-auf-der-dmexco-2018")
     assert result.title == "Take care - comwrap auf der DMEXCO 2018"
+
+
+def test_language_fields_holding_no_language_are_ignored():
+    assert extract(page(meta("content-language", "utf-8", "http-equiv"))).language is None
+    assert extract(page("", "", lang="nb-NO")).language == "no"
+    assert extract(page("", "", lang="x-default")).language is None
+
+
+def test_source_that_is_the_site_itself_is_not_a_syndication_source():
+    article = {**ARTICLE, "sourceOrganization": {"@type": "Organization", "name": "Example Times"}}
+    assert extract(page(ld(article))).source is None
