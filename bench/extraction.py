@@ -255,8 +255,11 @@ def format_table(rows: list[Row]) -> str:
             f"{r.pages_per_s:.1f}", "-" if r.ratio_to_trafilatura is None else f"{r.ratio_to_trafilatura:.2f}",
         ])
     widths = [max(len(line[i]) for line in lines) for i in range(len(cols))]
-    out = [" | ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
-           for line in lines]
+    def render(line: list[str]) -> str:
+        cells = zip(line, widths, strict=True)
+        return " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells))
+
+    out = [render(line) for line in lines]
     out.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(out)
 

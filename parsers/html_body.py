@@ -12,12 +12,18 @@ Cascade (comments carry the same numbers):
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
 import unicodedata
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
+from lxml import html as lxml_html
+
+from parsers._body_region import Region, find_region, region_blocks
 
 __all__ = ["extract_body"]
 
@@ -25,6 +31,22 @@ __all__ = ["extract_body"]
 def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None) -> str:
     """Article text of ``tree``: paragraphs separated by one blank line. May mutate ``tree``."""
     titles = _title_keys(tree, metadata)
+    structured = _structured_body(tree, metadata)
+    region = find_region(tree, _title_heading(tree, titles))
+    blocks = _filter(_extract(tree, url), titles)
+    if region is not None and _misses_region(blocks, region):
+        blocks = _rescue(blocks, region, titles, url)
+    if structured:
+        blocks = _reconcile(blocks, structured)
+    text = "\n\n".join(b.text for b in blocks)
+    # a few words are a menu or a button picked up from an empty page, not an article
+    return text if len(text) >= _MIN_CHARS else ""
+
+
+_MIN_CHARS = 50
+
+
+def _extract(tree: Any, url: str | None) -> list[_Block]:
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -35,15 +57,58 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None) -> 
         with_metadata=False,
     )
     if doc is None or doc.body is None:
-        return ""
-    blocks = _blocks(doc.body)
-    blocks = _filter(blocks, titles)
-    text = "\n\n".join(b.text for b in blocks)
-    # a few words are a menu or a button picked up from an empty page, not an article
-    return text if len(text) >= _MIN_CHARS else ""
+        return []
+    return _blocks(doc.body)
 
 
-_MIN_CHARS = 50
+# --- region check ---------------------------------------------------------------------
+
+
+def _coverage(blocks: list[_Block], region: Region) -> float:
+    """Share of the region's prose that the extracted blocks hold."""
+    text = _key(" ".join(b.text for b in blocks))
+    held = sum(len(t) for t in region.blocks if _key(t)[:60] in text)
+    return held / max(1, region.mass)
+
+
+def _misses_region(blocks: list[_Block], region: Region) -> bool:
+    if not blocks:
+        return region.mass >= 200
+    return region.mass >= 1000 and _coverage(blocks, region) < 0.5
+
+
+def _rescue(blocks: list[_Block], region: Region, titles: set[str], url: str | None) -> list[_Block]:
+    """The extractor missed most of the region: extract the region alone, else render it."""
+    covered = _coverage(blocks, region)
+    alternative = _filter(_extract(_region_tree(region), url), titles)
+    if _coverage(alternative, region) < 0.7:
+        rendered = [_Block(kind, text, links) for kind, text, links in region_blocks(region)]
+        rendered = _filter(rendered, titles)
+        if _coverage(rendered, region) > _coverage(alternative, region):
+            alternative = rendered
+    if _coverage(alternative, region) <= covered:
+        return blocks
+    if _DEBUG is not None:
+        _DEBUG.append(("region", f"{covered:.2f} {region.mass}"))
+    return alternative
+
+
+def _region_tree(region: Region) -> Any:
+    body = lxml_html.Element("body")
+    for el in region.elements:
+        clone = deepcopy(el)
+        clone.tail = None
+        body.append(clone)
+    root = lxml_html.Element("html")
+    root.append(body)
+    return root
+
+
+def _title_heading(tree: Any, titles: set[str]) -> Any:
+    for heading in tree.iter("h1", "h2"):
+        if _is_title(heading.text_content(), titles):
+            return heading
+    return None
 
 
 # --- 3. blocks ------------------------------------------------------------------
@@ -217,3 +282,80 @@ def _filter(blocks: list[_Block], titles: set[str]) -> list[_Block]:
             _DEBUG.append(("trailing-head", kept[-1].text))
         kept.pop()
     return kept
+
+
+# --- 4. the page's own structured body ----------------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+_LD_SCRIPT = '//script[@type="application/ld+json"][contains(., "articleBody")]'
+
+
+def _structured_body(tree: Any, metadata: Any) -> str | None:
+    """JSON-LD ``articleBody`` as plain text, when it looks like the whole article."""
+    body = getattr(metadata, "json_ld_body", None)
+    if body is None:
+        body = _json_ld_body(tree)
+    if not body:
+        return None
+    if "<" in body:
+        body = _TAG.sub("\n", body)
+    body = _clean_lines(html_lib.unescape(html_lib.unescape(body)))
+    # teaser-length bodies ("first 500 characters...") say nothing about the rest
+    if len(body) < 500 or body.rstrip().endswith(("...", "\u2026")):
+        return None
+    return body
+
+
+def _json_ld_body(tree: Any) -> str | None:
+    best: str | None = None
+    for script in tree.xpath(_LD_SCRIPT):
+        try:
+            data = json.loads(script.text_content())
+        except ValueError:
+            continue
+        for node in _walk(data):
+            value = node.get("articleBody")
+            if isinstance(value, str) and len(value) > len(best or ""):
+                best = value
+    return best
+
+
+def _walk(data: Any) -> Any:
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _walk(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _walk(value)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = _WORD.findall(text.casefold())
+    return {tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3))}
+
+
+def _reconcile(blocks: list[_Block], structured: str) -> list[_Block]:
+    """Check the DOM text against the page's own articleBody.
+
+    When the DOM text holds little of it, the extractor picked the wrong region and the
+    structured body replaces it; when the DOM text holds nearly all of it, blocks that
+    share nothing with it are page furniture the extractor let through.
+    """
+    ref = _shingles(structured)
+    dom = _shingles("\n".join(b.text for b in blocks)) if blocks else set()
+    covered = len(ref & dom) / len(ref)
+    if covered < 0.5:
+        if _DEBUG is not None:
+            _DEBUG.append(("structured-replace", f"{covered:.2f}"))
+        return [_Block("p", para, 0) for para in structured.split("\n")]
+    # a structured body much shorter than the DOM text is an excerpt, not a yardstick
+    if covered < 0.9 or len(structured) < 0.6 * sum(len(b.text) for b in blocks):
+        return blocks
+    # only after the story: a lead paragraph the structured body leaves out is still the story's
+    overlaps = [bool(_shingles(b.text) & ref) for b in blocks]
+    last = max((i for i, hit in enumerate(overlaps) if hit), default=len(blocks) - 1)
+    for block in blocks[last + 1 :]:
+        if _DEBUG is not None:
+            _DEBUG.append(("structured-after", block.text))
+    return blocks[: last + 1]
