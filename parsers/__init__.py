@@ -20,6 +20,7 @@ from parsers.detect import ContentKind, sniff_content
 from parsers.errors import DocumentTooLarge, EmptyDocument, ParseError, UnsupportedContent
 from parsers.html import extract_html
 from parsers.language import guess_language
+from parsers.textdump import clean_text_dump
 
 __all__ = [
     "Article",
@@ -28,6 +29,7 @@ __all__ = [
     "EmptyDocument",
     "ParseError",
     "UnsupportedContent",
+    "clean_text_dump",
     "extract_article",
     "extract_html",
     "sniff_content",
@@ -56,12 +58,7 @@ def extract_article(
     if kind == "binary":
         raise UnsupportedContent("page is binary, not HTML or text")
     text = decode_html(content, content_type=content_type) if isinstance(content, bytes) else content
-    if kind == "html":
-        article = extract_html(text, url=url)
-    else:
-        from parsers.textdump import clean_text_dump  # lands with the text-dump cleaner
-
-        article = clean_text_dump(text, url=url)
+    article = extract_html(text, url=url) if kind == "html" else clean_text_dump(text, url=url)
     if not article.body.strip():
         raise EmptyDocument("no article text found on the page")
     if article.language is None:

@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up .venv from the lock file first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/news.duckdb
+
+.PHONY: setup run test lint lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup  ## ingest seeds/ into data/news.duckdb through the Prefect flow and print a summary
+	$(BIN)/newsingest run seeds --db $(DB)
+
+test: setup  ## the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+lock:  ## re-pin every dependency (with the dev, bench and dask extras) into requirements.lock
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet ".[dev,bench,dask]"
+	.lock-venv/bin/python -m pip freeze --exclude newsingest > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

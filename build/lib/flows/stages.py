@@ -1,0 +1,56 @@
+"""The pipeline's stages as plain functions; the Prefect tasks in ``flows.ingest`` wrap them.
+
+Keeping them free of Prefect lets tests, benchmarks and other runners call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from flows.inputs import RawPage
+from parsers import ParseError, extract_article
+from parsers.entities import find_mentions_batch
+from warehouse.records import ArticleRecord, Reject
+
+__all__ = ["find_entities", "parse_pages"]
+
+
+def parse_pages(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Reject]]:
+    """Each page becomes an ``ArticleRecord`` or a ``Reject`` with the parser's reason."""
+    records: list[ArticleRecord] = []
+    rejects: list[Reject] = []
+    for page in pages:
+        try:
+            article = extract_article(page.content, url=_page_url(page), content_type=page.content_type)
+        except ParseError as exc:
+            rejects.append(Reject(page.uri, page.source, "parse", exc.reason, str(exc)))
+            continue
+        except Exception as exc:  # a parser bug must cost one page, not the run
+            rejects.append(Reject(page.uri, page.source, "parse", "parser_error", f"{type(exc).__name__}: {exc}"))
+            continue
+        records.append(ArticleRecord(uri=page.uri, input_source=page.source, article=article))
+    return records, rejects
+
+
+# The entity model is English; on other languages it finds mostly noise, so those articles get none.
+ENTITY_LANGUAGES = frozenset({"en"})
+
+
+def find_entities(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
+    """Attach entity mentions found in each clean body (never in page furniture)."""
+    wanted = [i for i, record in enumerate(records) if _entity_language(record.article.language)]
+    found = find_mentions_batch([records[i].article.body for i in wanted])
+    out = list(records)
+    for i, mentions in zip(wanted, found, strict=True):
+        out[i] = replace(records[i], mentions=mentions)
+    return out
+
+
+def _entity_language(language: str | None) -> bool:
+    return language is None or language.split("-")[0].lower() in ENTITY_LANGUAGES
+
+
+def _page_url(page: RawPage) -> str | None:
+    url = page.final_url or page.uri
+    return url if url.startswith(("http://", "https://")) else None

@@ -1,0 +1,145 @@
+"""Pick the headline among the page's title candidates.
+
+A page names its headline several times: JSON-LD ``headline``, ``og:title``,
+``twitter:title``, ``<title>``, the ``<h1>``. They disagree: the ``<title>`` carries
+the site's name ("Headline | Site"), a social title is rewritten for sharing, the
+``<h1>`` has a kicker glued on. So each candidate is cleaned (site name cut off at
+a separator) and then voted on: a candidate gets the weight of every source that
+says the same thing, and part of the weight of every source that contains it at a
+word boundary (the ``<title>`` "Headline - Section | Site" backs "Headline").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["TitleCandidate", "choose_title", "strip_site_name"]
+
+# Separators between a headline and the site's name or section. A bare ":" is not
+# one: headlines use it ("Brexit: what happens next").
+_SEPARATOR = re.compile(r"\s+(?:[|–—•·»«/]|-{1,2}|::|~)\s+|\s*\|\s*")
+_WS = re.compile(r"\s+")
+_KEY = re.compile(r"[\W_]+")
+# How much of a container's weight a contained candidate gets: a full headline inside
+# "Kicker: Headline" or "Headline - Section" takes it all; a short fragment only part.
+_CONTAINED_SHARE = 1.0
+_FRAGMENT_SHARE = 0.5
+_MIN_HEADLINE_WORDS = 5
+_MIN_CONTAINED_WORDS = 3
+_STRONG_SOURCE = 2.0
+_MAX_BARE_KICKER_WORDS = 3
+_SUFFIX_START = re.compile(r"^\s*[|\-–—:·•/(\[»~]")
+_KICKER_END = re.compile(r"[|\-–—:·•/»~]\s*$")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
+
+
+@dataclass(frozen=True)
+class TitleCandidate:
+    text: str
+    weight: float
+    source: str
+
+
+def choose_title(candidates: Iterable[TitleCandidate], *, site_names: Iterable[str] = ()) -> str | None:
+    sites = [k for k in (_key(s) for s in site_names) if len(k) >= 2]
+    cleaned: list[TitleCandidate] = []
+    for cand in candidates:
+        text = strip_site_name(_tidy(cand.text), sites)
+        if text and len(_key(text)) >= 2:
+            cleaned.append(TitleCandidate(text, cand.weight, cand.source))
+    if not cleaned:
+        return None
+    scores: dict[str, float] = {}
+    first: dict[str, TitleCandidate] = {}
+    for cand in cleaned:
+        key = _key(cand.text)
+        first.setdefault(key, cand)
+        scores.setdefault(key, 0.0)
+    for key in scores:
+        for other in cleaned:
+            other_key = _key(other.text)
+            if other_key == key:
+                scores[key] += other.weight
+            elif _contains_at_boundary(other.text, first[key].text):
+                scores[key] += other.weight * _share(first[key], cleaned)
+    order = {key: i for i, key in enumerate(first)}
+    best = max(scores, key=lambda k: (scores[k], -order[k]))
+    return first[best].text
+
+
+def strip_site_name(title: str, site_keys: list[str]) -> str:
+    """Drop leading/trailing parts that name the site ("Headline | Site", "SITE - Headline")."""
+    parts = _split_parts(title)
+    if len(parts) < 2:
+        return title
+    start, end = 0, len(parts)
+    while end - start > 1 and _is_site(parts[end - 1][0], site_keys):
+        end -= 1
+    while end - start > 1 and _is_site(parts[start][0], site_keys):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return title
+    return title[parts[start][1] : parts[end - 1][2]].strip()
+
+
+def _split_parts(title: str) -> list[tuple[str, int, int]]:
+    parts, pos = [], 0
+    for match in _SEPARATOR.finditer(title):
+        parts.append((title[pos : match.start()], pos, match.start()))
+        pos = match.end()
+    parts.append((title[pos:], pos, len(title)))
+    return [p for p in parts if p[0].strip()]
+
+
+def _is_site(part: str, site_keys: list[str]) -> bool:
+    key = _key(part)
+    if not key or _DATE_PART.match(part):
+        return True
+    for site in site_keys:
+        if key == site or (len(key) >= 3 and (key in site or site in key) and len(part.split()) <= 4):
+            return True
+    return False
+
+
+def _share(candidate: TitleCandidate, cleaned: list[TitleCandidate]) -> float:
+    """A full headline that a strong source states on its own takes a container's whole weight;
+    a short fragment, or one only a weak source (``<title>``) states, part of it."""
+    key = _key(candidate.text)
+    own = max(c.weight for c in cleaned if _key(c.text) == key)
+    if own >= _STRONG_SOURCE and len(candidate.text.split()) >= _MIN_HEADLINE_WORDS:
+        return _CONTAINED_SHARE
+    return _FRAGMENT_SHARE
+
+
+def _contains_at_boundary(container: str, text: str) -> bool:
+    """``container`` is ``text`` plus a suffix after a separator ("Headline - Section") or
+    plus a kicker before it ("Kicker: Headline", "MSV-Headline", a short "Topic Headline")."""
+    if len(text.split()) < _MIN_CONTAINED_WORDS or len(container) <= len(text):
+        return False
+    a, b = _fold(container), _fold(text)
+    if a.startswith(b):
+        return bool(_SUFFIX_START.match(a[len(b) :]))
+    if a.endswith(b):
+        kicker = a[: -len(b)]
+        return bool(_KICKER_END.search(kicker)) or (
+            not kicker[-1:].isalnum() and len(kicker.split()) <= _MAX_BARE_KICKER_WORDS
+        )
+    return False
+
+
+def _tidy(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "").replace("\u200b", "")
+    return _WS.sub(" ", text).strip()
+
+
+def _fold(text: str) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)).strip()
+
+
+def _key(text: str) -> str:
+    # Punctuation (quote styles included) does not make two headlines different.
+    return _KEY.sub("", unicodedata.normalize("NFKC", text).casefold())

@@ -1,0 +1,28 @@
+"""Parse HTML text into the lxml tree every HTML stage shares (parsed once per page)."""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+from parsers.errors import EmptyDocument
+
+__all__ = ["HtmlTree", "parse_html"]
+
+HtmlTree = lxml.html.HtmlElement
+
+# The text is already decoded, so the parser gets UTF-8 bytes and is told so:
+# lxml refuses str input that carries an XML encoding declaration.
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=False
+)
+
+
+def parse_html(text: str) -> HtmlTree:
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise EmptyDocument("page has no content")
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError, UnicodeError) as exc:
+        raise EmptyDocument(f"page has no parsable HTML: {exc}") from exc

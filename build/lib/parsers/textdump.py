@@ -1,0 +1,593 @@
+"""Clean a plain-text page dump into an :class:`Article`.
+
+A text dump is a web page saved as text ("save as text", ``get_text("\\n")``):
+the article's paragraphs sit among banners, menus, share and newsletter lines,
+teasers and footers, and inline tags (links, emphasis) split a paragraph into
+several lines. No markup survives, so every decision rests on the shape of the
+lines. The cleaner is a line-level boilerplate classifier in the spirit of
+jusText, run as a numbered pipeline of small pure steps:
+
+1. **normalise**: unify newlines, drop control and zero-width characters.
+2. **lines**: split into lines, fold internal whitespace, remember the blank
+   lines before each line and whether its raw text touched whitespace at its
+   edges (a sign of an inline-tag boundary).
+3. **blocks**: re-join inline fragments (a line that does not end a sentence
+   followed, with no blank line between, by a continuation) into blocks.
+4. **classify**: label every block ``good``, ``neargood``, ``short`` or
+   ``bad`` from its length, sentence punctuation, stopword density (several
+   languages), fragment density (the link-density stand-in) and a small
+   vocabulary of furniture phrases; date and byline lines are recognised here.
+5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
+   decided neighbours (jusText's revision step).
+6. **region**: keep the densest contiguous run of good blocks (maximum-sum
+   segment), which drops teasers, comments and footers far from the article.
+7. **header**: read title, section, source, publication time and byline from
+   the lines just above (and at the top of) the region.
+8. **assemble**: body = the region's good blocks minus the metadata lines, one
+   paragraph per block, separated by one blank line.
+
+Everything is a pure function of the input text; odd input (empty, binary,
+one huge line) yields an Article with whatever could be recovered, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from parsers.article import Article
+
+__all__ = ["clean_text_dump"]
+
+Label = Literal["good", "neargood", "short", "bad"]
+
+# Step 4 thresholds, in the spirit of jusText's defaults (length in characters,
+# stopword density as a share of words). A block under LENGTH_LOW characters is
+# too short to judge alone; over LENGTH_HIGH it is a paragraph if it reads as prose.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
+STOPWORDS_HIGH = 0.8
+MIN_PAGE_STOPWORDS = 0.15
+MAX_FRAGMENT_DENSITY = 0.5
+MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
+HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
+
+# Characters that are noise in a text dump: C0/C1 controls (except \n, \t) and
+# zero-width/format characters that render as nothing but break word matching.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"\w+")
+_TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]]*)(?:\s|$)")
+_CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
+_OPENS = re.compile(r"[(\[{\u201e\u201c\u00ab\u2018/\-\u2013\u2014,:]$")
+
+# Furniture vocabulary: phrases that mark page chrome in short lines. Matched
+# case-insensitively as whole words; a long prose paragraph may contain them.
+_FURNITURE = re.compile(
+    r"\b(?:"
+    r"join (?:the|our) (?:mailing list|newsletter)|mailing list|newsletters?|subscribe\w*|subscription"
+    r"|sign (?:up|in)|log ?in|log ?out|register|create (?:an |your )?account|my account"
+    r"|share(?: this| on| to| via)?|tweet|whatsapp|facebook|twitter|linkedin|pinterest|instagram"
+    r"|follow us|follow me|email us|contact us|print(?:able)? (?:this|version)"
+    r"|cookies?|privacy (?:policy|settings|notice)|terms (?:of|and) (?:use|service|conditions)"
+    r"|advertisement|advertising|sponsored|promoted|ad choices"
+    r"|read more|read next|more stories|more news|related (?:stories|articles|topics|content|news)?"
+    r"|recommended|most (?:read|popular|viewed)|trending|top stories|latest news"
+    r"|all rights reserved|copyright|skip to (?:main )?content|back to top|comments?"
+    r"|leave a (?:comment|reply)"
+    r"|click here|learn more|download (?:the|our) app|image caption|photo credit|getty images"
+    r"|jetzt (?:lesen|abonnieren|anmelden)|anmelden|abonnieren|teilen|werbung|anzeige|mehr zum thema"
+    r"|s'abonner|abonnez-vous|partager|publicit[ée]|lire aussi|suscr[ií]bete|compartir|publicidad"
+    r"|lee también|leggi anche|condividi|pubblicit[àa]"
+    r")\b",
+    re.IGNORECASE,
+)
+# All-caps calls to action ("JOIN NOW", "SUBSCRIBE TODAY") mark banners even in long lines.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:JOIN|SUBSCRIBE|SIGN UP|REGISTER|DOWNLOAD|APPLY|DONATE|BUY|SHOP|ORDER|CLICK|LEARN MORE|READ MORE"
+    r"|WATCH|LISTEN|TRY|GET STARTED)(?: (?:NOW|TODAY|HERE|FREE|IT))?\b"
+)
+_COPYRIGHT = re.compile(r"\u00a9|\(c\) ?\d{4}|\ball rights reserved\b|\bcopyright\b", re.IGNORECASE)
+
+# The most frequent function words of the languages news pages are written in;
+# a prose line has many of them, a menu or a teaser title few. One set per
+# language, so a page is judged against its own language (step 4).
+_STOPWORDS = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": """a about after all also an and are as at be been but by can could for from had has
+            have he her his how i if in into is it its more my no not of on one or our out said
+            says she so than that the their them there they this to up was we were what when
+            which who will with would you your""",
+        "de": """aber als am an auch auf aus bei bis das dass dem den der des die dies doch durch ein
+            eine einem einen einer es für hat hatte ich ihr im in ist ja kann mit nach nicht
+            noch nur oder schon sein seine sich sie sind so um und uns von vor war wie wir wird
+            wurde zu zum zur über""",
+        "fr": """à au aux avec ce ces comme dans de des du elle en est et il ils je la le les leur
+            lui mais même ne nous on ou par pas plus pour qu que qui sa se ses son sont sur un
+            une vous été être a""",
+        "es": """al como con de del el en es esta este fue ha la las lo los más no o para pero por
+            que se ser su sus un una y ya""",
+        "it": """ad al alla alle che come con da dal dalla degli dei del della di e gli ha il in la
+            le lo nel nella non per più si sono su tra una uno""",
+        "pt": """ao aos com da das de do dos e em foi na nas no nos o os para pela pelo por que se
+            sua um uma é não mais como""",
+        "nl": """aan al bij dan dat de die dit door een en er het hij in is kan met naar niet nog of
+            om ook op te tot van voor was wat werd wordt zijn ze""",
+        "sv": """att av de den det en er et for har hun i jeg med men og om på seg som til var ved
+            inte och är ett för till""",
+        "pl": "a ale do i jak jest na nie o od po przez się to w z za że",
+        "cs": "a je na se že v ve z ze do o od pro jako to by k s",
+        "tr": "bir bu da de için ile ve çok daha olan olarak gibi",
+        "id": "dan di yang untuk dengan ini itu dari dalam tidak akan pada juga ke",
+    }.items()
+}
+
+_LABEL_WORDS = frozenset(
+    """
+    published updated posted modified last on at am um le à a las el de del en the by date time uhr
+    publié mis jour actualizado publicado aggiornato pubblicato veröffentlicht aktualisiert stand gepubliceerd
+    mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
+    montag dienstag mittwoch donnerstag freitag samstag sonntag
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    lunes martes miércoles jueves viernes sábado domingo
+    """.split()
+)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "january jan januar janvier enero gennaio janeiro januari jänner",
+            "february feb februar février fevrier febrero febbraio fevereiro februari",
+            "march mar märz maerz mars marzo março maart",
+            "april apr avril abril aprile",
+            "may mai mayo maggio maio mei",
+            "june jun juni juin junio giugno junho",
+            "july jul juli juillet julio luglio julho",
+            "august aug août aout agosto augustus",
+            "september sep sept septembre septiembre settembre setembro",
+            "october oct oktober octobre octubre ottobre outubro",
+            "november nov novembre noviembre novembro",
+            "december dec dezember décembre decembre diciembre dicembre dezembro",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})(?=\b|T)"),
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?(?P<year>\d{4})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?P<day>\d{1,2})(?P<sep>[./])(?P<mnum>\d{1,2})(?P=sep)(?P<year>\d{4})\b"),
+]
+_TIME = re.compile(
+    r"(?<![\d:])(?P<hour>\d{1,2})(?:[:h]|\.(?=\d{2}\s*(?:uhr|[ap]\.?m)))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\.\d+)?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
+    re.IGNORECASE,
+)
+_ZONE_NAMES = {
+    "GMT": 0, "UTC": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5,
+    "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7, "ET": -5,
+}  # fmt: skip
+_ZONE = re.compile(
+    r"^\s*(?:(?P<name>GMT|UTC|Z|"
+    + "|".join(k for k in _ZONE_NAMES if k not in {"GMT", "UTC", "Z"})
+    + r")\b)?"
+    r"\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?"
+)
+
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|text:|texto:|autor:|author:)\s+(?P<names>.+)$", re.I)
+_NAME = re.compile(
+    r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*|de|van|von|der|da|del|la|le|bin|al-\w+)){0,4}$"
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b)\s*")
+
+
+@dataclass
+class _Line:
+    text: str
+    gap: int  # blank lines before this one
+    lead: bool  # raw line began with whitespace
+    trail: bool  # raw line ended with whitespace
+
+
+@dataclass
+class _Block:
+    text: str
+    pieces: list[str] = field(default_factory=list)
+    gap: int = 0
+    label: Label = "bad"
+    kind: str = "text"  # text | date | byline | furniture
+    published: tuple[datetime, bool] | None = None
+    authors: list[str] = field(default_factory=list)
+
+
+# 1. normalise ---------------------------------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return _CONTROL.sub("", text)
+
+
+# 2. lines -------------------------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    gap = 0
+    for raw in text.split("\n"):
+        folded = " ".join(raw.split())
+        if not folded:
+            gap += 1
+            continue
+        lines.append(_Line(folded, gap, raw[:1].isspace(), raw[-1:].isspace()))
+        gap = 0
+    return lines
+
+
+# 3. blocks ------------------------------------------------------------------------------------------------
+
+
+def _continues(prev: str, line: _Line, prev_trail: bool) -> bool:
+    """Whether ``line`` continues the paragraph ``prev`` (an inline tag split them)."""
+    if line.gap:
+        return False  # a blank line is a block boundary in every dump we see
+    if _CONTINUES.match(line.text):
+        return True
+    ended = bool(_TERMINAL.search(prev))
+    if not ended and (prev_trail or line.lead or _OPENS.search(prev)):
+        return True  # the whitespace around an inline element survives at the split
+    if ended and (prev_trail or line.lead) and len(line.text) < LENGTH_LOW and line.text[:1].islower():
+        return True
+    return not ended and line.text[:1].islower() and len(prev) >= LENGTH_LOW
+
+
+def _blocks(lines: list[_Line]) -> list[_Block]:
+    blocks: list[_Block] = []
+    trail = False
+    for line in lines:
+        if blocks and _continues(blocks[-1].text, line, trail):
+            block = blocks[-1]
+            sep = "" if _CONTINUES.match(line.text) and not line.lead else " "
+            if not (trail or line.lead) and not _CONTINUES.match(line.text):
+                sep = " "
+            block.text += sep + line.text
+            block.pieces.append(line.text)
+        else:
+            blocks.append(_Block(line.text, [line.text], line.gap))
+        trail = line.trail
+    return blocks
+
+
+# 4. classify ----------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _length(text: str) -> int:
+    """Length in Latin-text characters: CJK characters carry about three Latin letters each."""
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def _stopword_density(words: list[str], stopwords: frozenset[str]) -> float:
+    return sum(word in stopwords for word in words) / len(words) if words else 0.0
+
+
+def _page_stopwords(blocks: list[_Block]) -> tuple[frozenset[str], float] | None:
+    """The stopword set of the page's language and its density in the page's prose, if known.
+
+    Judged on the longer sentence-like blocks; None when no list fits (the
+    language is not covered, or it does not separate words by spaces).
+    """
+    words = [
+        w for b in blocks if len(b.text) >= LENGTH_LOW and _TERMINAL.search(b.text) for w in _words(b.text)
+    ]
+    if len(words) < 30:
+        return None
+    lang, density = max(
+        ((lang, _stopword_density(words, stopwords)) for lang, stopwords in _STOPWORDS.items()),
+        key=lambda item: item[1],
+    )
+    return (_STOPWORDS[lang], density) if density >= MIN_PAGE_STOPWORDS else None
+
+
+def _fragment_density(block: _Block) -> float:
+    """Share of characters in short fragments: menus joined into one block are all fragments."""
+    if len(block.pieces) < 3:
+        return 0.0
+    short = sum(len(piece) for piece in block.pieces if len(piece.split()) < 4)
+    return short / max(1, sum(len(piece) for piece in block.pieces))
+
+
+def _parse_date_line(text: str) -> tuple[datetime, bool] | None:
+    """The date and time a short line states, with whether its zone is known; None if not a date line."""
+    if len(text) > 120:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            break
+    else:
+        return None
+    fields = match.groupdict()
+    year = int(fields["year"])
+    if fields.get("month"):
+        month = _MONTHS[fields["month"].lower().rstrip(".")]
+    else:
+        month = int(fields["mnum"])
+    day = int(fields["day"])
+    if fields.get("sep") == "/" and month > 12 >= day:
+        day, month = month, day
+    rest = text[: match.start()] + " " + text[match.end() :]
+    hour = minute = second = 0
+    aware = False
+    offset = timedelta(0)
+    after, before = text[match.end() :], text[: match.start()]
+    time_match = _TIME.search(after)
+    tail = after[time_match.end() :] if time_match else after
+    if time_match is None:
+        time_match = _TIME.search(before)
+    if time_match:
+        hour, minute = int(time_match["hour"]), int(time_match["minute"])
+        second = int(time_match["second"] or 0)
+        ampm = (time_match["ampm"] or "").lower().replace(".", "").replace(" ", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        rest = rest.replace(time_match.group(0), " ", 1)
+    zone = _ZONE.match(tail)
+    if zone and (zone["name"] or zone["offset"]):
+        aware = True
+        hours = float(_ZONE_NAMES.get(zone["name"] or "UTC", 0))
+        if zone["offset"]:
+            digits = zone["offset"][1:].replace(":", "")
+            hh, mm = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+            sign = -1 if zone["offset"][0] == "-" else 1
+            hours += sign * (int(hh) + int(mm) / 60)
+        offset = timedelta(hours=hours)
+        rest = rest.replace(zone.group(0).strip(), " ", 1)
+    leftover = [w for w in _words(rest) if w not in _LABEL_WORDS and not w.isdigit()]
+    if len(leftover) > 3:
+        return None  # a sentence that mentions a date, not a date line
+    try:
+        value = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    return (value.replace(tzinfo=timezone(offset)) if aware else value), aware
+
+
+def _byline(text: str) -> list[str]:
+    match = _BYLINE.match(text) if len(text) < 120 else None
+    if not match:
+        return []
+    names = [name.strip(" .") for name in _NAME_SPLIT.split(match["names"]) if name.strip(" .")]
+    if not names or not all(_NAME.match(name) for name in names):
+        return []
+    return names
+
+
+def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> None:
+    """Step 4 for one block: set ``kind`` and the initial ``label``."""
+    text = block.text
+    length = _length(text)
+    if length < MAX_LINE_SCAN:
+        block.published = _parse_date_line(text)
+        if block.published:
+            block.kind, block.label = "date", "short"
+            return
+        block.authors = _byline(text)
+        if block.authors:
+            block.kind, block.label = "byline", "short"
+            return
+    if length < LENGTH_HIGH and (
+        _CALL_TO_ACTION.search(text) or _COPYRIGHT.search(text) or (_FURNITURE.search(text) and length < 100)
+    ):
+        block.kind, block.label = "furniture", "bad"
+        return
+    if _fragment_density(block) > MAX_FRAGMENT_DENSITY:
+        block.label = "bad"
+        return
+    if length < LENGTH_LOW:
+        block.label = "short"
+        return
+    prose = bool(_TERMINAL.search(text)) or len(_SENTENCE_END.findall(text)) >= 2
+    # Stopwords only veto: a block far below the page's own prose density is a list or a title.
+    density_ok = True
+    if stopwords is not None:
+        reference = stopwords[1]
+        density = _stopword_density(_words(text), stopwords[0])
+        density_ok = density >= STOPWORDS_LOW * reference
+        if prose and density_ok:
+            block.label = "good"
+        elif density >= STOPWORDS_HIGH * reference and length >= LENGTH_HIGH:
+            block.label = "neargood"
+        else:
+            block.label = "neargood" if prose else "bad"
+        return
+    block.label = "good" if prose else ("neargood" if length >= LENGTH_HIGH else "bad")
+
+
+# 5. context -----------------------------------------------------------------------------------------------
+
+
+def _neighbour(labels: list[Label], i: int, step: int, ignore_neargood: bool) -> Label:
+    i += step
+    while 0 <= i < len(labels):
+        label = labels[i]
+        if label in ("good", "bad") or (label == "neargood" and not ignore_neargood):
+            return label
+        i += step
+    return "bad"
+
+
+def _revise(blocks: list[_Block]) -> list[Label]:
+    labels = [b.label for b in blocks]
+    revised = list(labels)
+    for i, label in enumerate(labels):
+        if label != "short":
+            continue
+        prev, nxt = _neighbour(labels, i, -1, True), _neighbour(labels, i, 1, True)
+        if prev == nxt == "good":
+            revised[i] = "good"
+        elif prev == nxt == "bad":
+            revised[i] = "bad"
+        elif (prev == "bad" and _neighbour(labels, i, -1, False) == "neargood") or (
+            nxt == "bad" and _neighbour(labels, i, 1, False) == "neargood"
+        ):
+            revised[i] = "good"
+        else:
+            revised[i] = "bad"
+    for i, label in enumerate(labels):
+        if label == "neargood":
+            prev, nxt = _neighbour(revised, i, -1, True), _neighbour(revised, i, 1, True)
+            revised[i] = "bad" if prev == nxt == "bad" else "good"
+    for i, block in enumerate(blocks):
+        if block.kind == "furniture":
+            revised[i] = "bad"
+    return revised
+
+
+# 6. region ------------------------------------------------------------------------------------------------
+
+
+def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
+    """The maximum-sum run of blocks: good blocks earn their length, bad ones cost theirs."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, (block, label) in enumerate(zip(blocks, labels, strict=True)):
+        length = _length(block.text)
+        if label == "good":
+            score = float(length) if block.label in ("good", "neargood") else 5.0
+        else:
+            score = -min(length, 2 * LENGTH_HIGH) * 0.5 - 10
+        if total <= 0:
+            total, start = 0.0, i
+        total += score
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+# 7. header ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    title: str | None = None
+    section: str | None = None
+    source: str | None = None
+    published: tuple[datetime, bool] | None = None
+    authors: list[str] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+
+
+def _is_heading(block: _Block) -> bool:
+    words = block.text.split()
+    return block.kind == "text" and 2 <= len(words) <= 30 and not block.text.endswith((":", ","))
+
+
+def _header(blocks: list[_Block], start: int) -> _Header:
+    """Title, section, source, time and byline from the lines around the top of the body."""
+    header = _Header()
+    body_start = start
+    # the top of the region may itself hold header lines (title, date) before the first paragraph
+    while (
+        body_start < len(blocks)
+        and _length(blocks[body_start].text) < LENGTH_HIGH
+        and (not _TERMINAL.search(blocks[body_start].text) or blocks[body_start].kind != "text")
+    ):
+        body_start += 1
+        if body_start - start > 6:
+            body_start = start
+            break
+    lo = max(0, body_start - HEADER_WINDOW)
+    window = list(range(lo, body_start))
+    counts = Counter(blocks[i].text for i in window)
+
+    for i in reversed(window):
+        block = blocks[i]
+        if block.kind == "date" and header.published is None:
+            header.published = block.published
+            header.used.add(i)
+        elif block.kind == "byline" and not header.authors:
+            header.authors = block.authors
+            header.used.add(i)
+
+    candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]
+    title_at = None
+    if candidates:
+        first_line = blocks[0].text if blocks else ""
+        in_doc_title = [i for i in candidates if i > 0 and blocks[i].text in first_line]
+        title_at = (in_doc_title or sorted(candidates, key=lambda i: (len(blocks[i].text), i)))[-1]
+        header.title = blocks[title_at].text
+        header.used.add(title_at)
+        # a syndicated story names its source on a line repeated on both sides of the title
+        above = [i for i in range(max(lo, title_at - 2), title_at) if blocks[i].kind == "text"]
+        below = [i for i in range(title_at + 1, min(body_start, title_at + 3)) if blocks[i].kind == "text"]
+        for i in above:
+            twins = [j for j in below if blocks[j].text == blocks[i].text]
+            if twins and len(blocks[i].text.split()) <= 6:
+                header.source = blocks[i].text
+                header.used.update([i, *twins])
+        # the section is the short line just above the title (and its source line)
+        for i in range(title_at - 1, lo - 1, -1):
+            block = blocks[i]
+            if i in header.used or block.kind == "date":
+                continue
+            if block.kind == "text" and len(block.text.split()) <= 6 and not _TERMINAL.search(block.text):
+                header.section = block.text
+                header.used.add(i)
+            break
+    # lines inside the region before the body proper are metadata too
+    header.used.update(i for i in range(start, body_start) if blocks[i].kind != "text" or i == title_at)
+    return header
+
+
+# 8. assemble ----------------------------------------------------------------------------------------------
+
+
+def clean_text_dump(text: str, *, url: str | None = None) -> Article:
+    """Clean one plain-text page dump; see the module docstring for the pipeline."""
+    if not isinstance(text, str):
+        raise TypeError(f"clean_text_dump expects str, got {type(text).__name__}")
+    blocks = _blocks(_lines(_normalise(text)))  # 1-3
+    stopwords = _page_stopwords(blocks)
+    for block in blocks:  # 4
+        _classify(block, stopwords)
+    labels = _revise(blocks)  # 5
+    start, end = _region(blocks, labels)  # 6
+    header = _header(blocks, start)  # 7
+    title = header.title
+    body = [
+        block.text
+        for i, block in enumerate(blocks[start:end], start)
+        if labels[i] == "good" and block.kind == "text" and i not in header.used and block.text != title
+    ]
+    published, tz_known = header.published if header.published else (None, False)
+    return Article(
+        title=title,
+        body="\n\n".join(body),
+        authors=header.authors,
+        published_at=published,
+        published_tz_known=tz_known,
+        source=header.source,
+        section=header.section,
+        url=url,
+        input_format="text",
+    )

@@ -1,0 +1,27 @@
+"""The DuckDB warehouse: schema and migrations, transactional idempotent loading, run records."""
+
+from __future__ import annotations
+
+from warehouse.connection import DEFAULT_DB_PATH, connect, connect_read_only
+from warehouse.load import BatchResult, article_id_for, content_hash, entity_id_for, load_batch
+from warehouse.records import ArticleRecord, Reject
+from warehouse.runs import EntityCount, finish_run, start_run, top_entities
+from warehouse.schema import apply_migrations
+
+__all__ = [
+    "DEFAULT_DB_PATH",
+    "ArticleRecord",
+    "BatchResult",
+    "EntityCount",
+    "Reject",
+    "apply_migrations",
+    "article_id_for",
+    "connect",
+    "connect_read_only",
+    "content_hash",
+    "entity_id_for",
+    "finish_run",
+    "load_batch",
+    "start_run",
+    "top_entities",
+]

@@ -1,0 +1,106 @@
+"""``newsingest`` command line: run the ingest flow, extract pages to JSON, query the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+# Quiet defaults for a terminal run; a user's own environment settings win.
+# The flow's INFO logs still reach the Prefect API (and the UI); only the console is kept to warnings.
+_QUIET_PREFECT = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_LOGGING_INTERNAL_LEVEL": "ERROR",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsingest", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="ingest files or folders into the warehouse through the Prefect flow")
+    run.add_argument("paths", nargs="*", default=["seeds"], help="files or folders of HTML pages or text dumps")
+    run.add_argument("--db", default="data/news.duckdb", help="DuckDB file (default: %(default)s)")
+    run.add_argument("--batch-size", type=int, default=50, help="pages per task run (default: %(default)s)")
+    run.set_defaults(handler=_run)
+
+    extract = commands.add_parser("extract", help="print each page as one JSON object per line (no database)")
+    extract.add_argument("files", nargs="+", type=Path)
+    extract.add_argument("--url", help="the page's URL, when there is one file")
+    extract.set_defaults(handler=_extract)
+
+    sql = commands.add_parser("sql", help="run a query on the warehouse, read-only, and print a table")
+    sql.add_argument("query")
+    sql.add_argument("--db", default="data/news.duckdb")
+    sql.set_defaults(handler=_sql)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    for key, value in _QUIET_PREFECT.items():
+        os.environ.setdefault(key, value)
+    from flows.ingest import ingest  # import after the environment: Prefect reads it at import
+    from flows.summary import render_console
+
+    missing = [path for path in args.paths if not Path(path).exists()]
+    if missing:
+        print(f"newsingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    summary = ingest(paths=list(args.paths), db_path=args.db, batch_size=args.batch_size)
+    print(render_console(summary))
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from parsers import ParseError, extract_article
+
+    status = 0
+    for path in args.files:
+        try:
+            article = extract_article(path.read_bytes(), url=args.url if len(args.files) == 1 else None)
+        except (OSError, ParseError) as exc:
+            print(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+            status = 1
+            continue
+        print(json.dumps({"file": str(path), **article.to_dict()}, ensure_ascii=False))
+    return status
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse import connect_read_only
+
+    try:
+        con = connect_read_only(args.db)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 2
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return 0
+        relation.show(max_width=200, max_rows=100)
+    except duckdb.Error as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""The warehouse on a real DuckDB file: migrations, idempotent transactional loads, duplicates, rejects."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from parsers.article import Article
+from parsers.entities import Mention
+from warehouse import ArticleRecord, Reject, connect, load_batch
+from warehouse.schema import apply_migrations, available_migrations
+
+
+def _record(uri: str, body: str = "First paragraph.\n\nSecond one.", **fields) -> ArticleRecord:
+    article = Article(title=fields.pop("title", "A title"), body=body, url=uri, **fields)
+    mentions = [Mention("John Kirby", "PERSON", 0, 5, body[0:5])]
+    return ArticleRecord(uri=uri, input_source="test", article=article, mentions=mentions)
+
+
+def _count(con, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = connect(tmp_path / "news.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_migrations_apply_once(con):
+    assert apply_migrations(con) == []  # connect() already applied them
+    versions = [row[0] for row in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+    assert versions == [m.version for m in available_migrations()]
+
+
+def test_loading_twice_adds_no_rows(con):
+    batch = [_record("https://example.org/a"), _record("https://example.org/b", body="Other text here.")]
+    first = load_batch(con, run_id="r1", articles=batch, rejects=[Reject("x.bin", "test", "parse", "binary")])
+    second = load_batch(con, run_id="r2", articles=batch, rejects=[Reject("x.bin", "test", "parse", "binary")])
+    assert (first.loaded, first.rejects) == (2, 1)
+    assert (second.loaded, second.unchanged) == (0, 2)
+    assert [_count(con, t) for t in ("articles", "mentions", "entities", "rejects")] == [2, 2, 1, 1]
+    assert con.execute("SELECT last_run_id FROM rejects").fetchone()[0] == "r2"
+
+
+def test_same_text_under_another_url_is_a_known_duplicate(con):
+    load_batch(con, run_id="r1", articles=[_record("https://example.org/a")])
+    result = load_batch(
+        con, run_id="r2", articles=[_record("https://mirror.example.net/a"), _record("https://other.example/a")]
+    )
+    assert (result.loaded, result.duplicates) == (0, 2)
+    assert _count(con, "articles") == 1
+    assert _count(con, "duplicates") == 2
+
+
+def test_changed_page_replaces_article_and_mentions(con):
+    load_batch(con, run_id="r1", articles=[_record("https://example.org/a")])
+    result = load_batch(con, run_id="r2", articles=[_record("https://example.org/a", body="Kirby updated the text.")])
+    assert result.loaded == 1
+    body, first_run = con.execute("SELECT body, first_run_id FROM articles").fetchone()
+    assert body == "Kirby updated the text." and first_run == "r2"
+    assert con.execute("SELECT surface FROM mentions").fetchall() == [("Kirby",)]
+
+
+def test_a_failing_batch_leaves_nothing(con):
+    good = _record("https://example.org/a")
+    broken = ArticleRecord(uri="https://example.org/b", input_source="test", article=Article(title="t", body=None))
+    with pytest.raises((TypeError, duckdb.Error)):
+        load_batch(con, run_id="r1", articles=[good, broken])
+    assert [_count(con, t) for t in ("articles", "mentions", "entities")] == [0, 0, 0]
+
+
+def test_published_time_keeps_zone_or_marks_it_unknown(con):
+    zoned = datetime(2024, 5, 2, 9, 30, tzinfo=timezone(timedelta(hours=10)))
+    load_batch(
+        con,
+        run_id="r1",
+        articles=[
+            _record("https://example.org/zoned", body="Zoned.", published_at=zoned, published_tz_known=True),
+            _record("https://example.org/local", body="Local.", published_at=datetime(2016, 12, 21, 18, 13)),
+        ],
+    )
+    rows = dict(
+        (url, (local, tz, utc))
+        for url, local, tz, utc in con.execute(
+            "SELECT url, published_at, published_tz, published_utc AT TIME ZONE 'UTC' FROM articles"
+        ).fetchall()
+    )
+    assert rows["https://example.org/zoned"] == (datetime(2024, 5, 2, 9, 30), "+10:00", datetime(2024, 5, 1, 23, 30))
+    assert rows["https://example.org/local"] == (datetime(2016, 12, 21, 18, 13), None, None)
+
+
+def test_entity_ids_are_stable_across_databases(tmp_path):
+    ids = []
+    for name in ("one", "two"):
+        con = connect(tmp_path / f"{name}.duckdb")
+        load_batch(con, run_id=name, articles=[_record(f"https://example.org/{name}")])
+        ids.append(con.execute("SELECT entity_id FROM entities").fetchall())
+        con.close()
+    assert ids[0] == ids[1]
