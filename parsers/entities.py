@@ -521,9 +521,9 @@ def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
             if "-" in word:
                 by_word[word.rsplit("-", 1)[1]].add(key)
 
-    cache: dict[tuple[str, str, bool], list[str]] = {}
+    cache: dict[tuple[str, str, bool], dict[str, str]] = {}
 
-    def targets(key: str, label: str, stays_place: bool) -> list[str]:
+    def targets(key: str, label: str, stays_place: bool) -> dict[str, str]:
         if (key, label, stays_place) not in cache:
             cache[(key, label, stays_place)] = _targets(key, label, stays_place, by_word, labels_of, display)
         return cache[(key, label, stays_place)]
@@ -538,10 +538,9 @@ def _join_partials(spans: Sequence[_Span]) -> tuple[list[str], list[bool]]:
                 found = targets(key, label, label in _PLACE_LABELS and key in places)
                 if not found:
                     break
-                key = _nearest(found, positions, span.start)
-                target_label = labels_of[key].most_common(1)[0][0]
-                votes = votes and target_label == span.label
-                label = target_label
+                key = _nearest(list(found), positions, span.start)
+                label = found[key]
+                votes = votes and label == span.label
         finals.append(key)
         voting.append(votes)
     return finals, voting
@@ -554,14 +553,14 @@ def _targets(
     by_word: dict[str, set[str]],
     labels_of: dict[str, Counter[str]],
     display: dict[str, str],
-) -> list[str]:
-    """Longer forms of the article that this form is a partial of."""
+) -> dict[str, str]:
+    """Longer forms of the article that this form is a partial of, with the label the join gives."""
     short = _words(key)
     if stays_place:
-        return []
+        return {}
     name = display[key]
     candidates = set().union(*(by_word.get(w, set()) for w in short))
-    found = []
+    found: dict[str, str] = {}
     for other in candidates:
         if other == key or len(other) <= len(key):
             continue
@@ -571,15 +570,16 @@ def _targets(
             # A bare word the model did not call a person joins a person only if no
             # longer name of its own label holds it ("Ford" with "Ford Motor Company").
             if label == "PERSON" or not any(
-                label in labels_of[o] and o != key and len(o) > len(key) for o in candidates
+                label in labels_of[o] and "PERSON" not in labels_of[o] and len(o) > len(key)
+                for o in candidates
             ):
-                found.append(other)
+                found[other] = "PERSON"
         elif label == "ORG" and "ORG" in other_labels and _is_org_partial(short, full):
-            found.append(other)
+            found[other] = "ORG"
     if not found and label != "PERSON" and _ACRONYM.fullmatch(name):
         for other, other_labels in labels_of.items():
             if " " in other and "PERSON" not in other_labels and _is_acronym_of(name, display[other]):
-                found.append(other)
+                found[other] = labels_of[other].most_common(1)[0][0]
     return found
 
 

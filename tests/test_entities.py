@@ -284,6 +284,13 @@ def test_mislabelled_surname_joins_the_person_without_voting():
     assert [(m.name, m.label) for m in got] == [("John Kirby", "PERSON")] * 3
 
 
+def test_mislabelled_surname_joins_a_person_the_model_once_mislabelled_too():
+    body = "Mary Steenburgen sings. Actress Mary Steenburgen wrote it. Steenburgen smiled."
+    marks = (("Mary Steenburgen", "ORG"), ("Mary Steenburgen", "PERSON"), ("Steenburgen", "ORG"))
+    got = normalise_spans(body, spans(body, *marks))
+    assert [(m.name, m.label) for m in got] == [("Mary Steenburgen", "PERSON")] * 3
+
+
 def test_surname_that_is_a_place_stays_a_place():
     body = "George Washington was born far away. Few in Washington know. Washington grew anyway."
     marks = (("George Washington", "PERSON"), ("Washington", "GPE"), ("Washington", "GPE"))
