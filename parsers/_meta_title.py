@@ -53,7 +53,7 @@ def choose_title(candidates: Iterable[TitleCandidate], *, site_names: Iterable[s
         text = strip_site_name(_tidy(cand.text), sites)
         if text and len(_key(text)) >= 2:
             cleaned.append(TitleCandidate(text, cand.weight, cand.source))
-    cleaned = [c for c in cleaned if not _is_truncation(c.text, cleaned)]
+    cleaned = [c for c in cleaned if not _is_truncation(c.text, cleaned)] or cleaned
     if not cleaned:
         return None
     scores: dict[str, float] = {}

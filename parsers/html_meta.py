@@ -144,6 +144,10 @@ _LEAD_IN_BYLINE = re.compile(
     r"(?:Autor(?:in)?|Author|Text|Texto|Tekst)(?:\s*/\s*Autor(?:in)?)?\s*:?)\s+(\S.{2,80})$"
 )
 _MAX_LEAD_IN_CHARS = 120
+_MIN_SITE_KEY = 3
+_MAX_SITE_EXTRA = 6
+_MAX_BOLD_BYLINE_PARAGRAPH = 4
+_MAX_BOLD_BYLINE_CHARS = 80
 _DATE_LABEL = re.compile(
     r"^(?i:datum|date|published(?: on)?|publiziert(?: am)?|veröffentlicht(?: am)?|erschienen(?: am)?|"
     r"publicado(?: el)?|publié(?: le)?|pubblicato(?: il)?|gepubliceerd(?: op)?|publisert|publicerad|"
@@ -342,6 +346,10 @@ def _authors(page: _Page) -> list[str]:
     """JSON-LD persons; else persons named in author <meta> tags; else the visible byline;
     else the organisations JSON-LD names as author (a wire or the paper itself)."""
     persons, organisations = _ld_authors(page)
+    site_keys = _site_keys(page)
+    if persons and all(_names_site(n, site_keys) for n in persons):
+        # A "Person" that is the site itself ("Lesotho Times"): the CMS's default author.
+        persons, organisations = [], persons + organisations
     if persons:
         names = clean_author_names(persons)
         # JSON-LD sometimes lists only the first of several authors that the byline marks up.
@@ -350,7 +358,6 @@ def _authors(page: _Page) -> list[str]:
         if len(marked) > len(names) and all(n.casefold() in known for n in names):
             return marked
         return names
-    site_keys = _site_keys(page)
 
     def not_site(names: list[str]) -> list[str]:
         return [n for n in names if not _names_site(n, site_keys)]
@@ -358,17 +365,23 @@ def _authors(page: _Page) -> list[str]:
     meta_names = clean_author_names(_meta_author_values(page))
     if not_site(meta_names):
         return not_site(meta_names)
-    byline = _person_names(_byline_texts(page)) or _person_names(_lead_in_bylines(page))
-    if not_site(byline):
-        return not_site(byline)
+    marked = clean_author_names(_byline_texts(page))
+    for byline in (_person_names(marked), _person_names(_lead_in_bylines(page))):
+        if not_site(byline):
+            return not_site(byline)
+    if organisations or any(_names_site(n, site_keys) for n in meta_names + marked):
+        # The CMS credits only the site: small sites then type the reporter's name into the body.
+        bold = not_site(_person_names(_bold_byline(page), strict=True))
+        if bold:
+            return bold
     return clean_author_names(organisations) or not_site(meta_names)
 
 
-def _person_names(texts: list[str]) -> list[str]:
+def _person_names(texts: list[str], *, strict: bool = False) -> list[str]:
     """Names from visible bylines, which also hold brands and initials: keep them only when a
-    person is among them, and then drop lower-case tokens ("capital", "amw")."""
+    person is among them (every name, if ``strict``), then drop lower-case tokens ("amw")."""
     names = clean_author_names(texts)
-    if not any(is_person_like(n) for n in names):
+    if not any(is_person_like(n) for n in names) or (strict and not all(map(is_person_like, names))):
         return []
     return [n for n in names if is_person_like(n) or n[:1].isupper() and len(n) >= 3]
 
@@ -388,6 +401,24 @@ def _lead_in_bylines(page: _Page) -> list[str]:
     return texts
 
 
+def _bold_byline(page: _Page) -> list[str]:
+    """Small sites type the byline into the body as a bold paragraph of its own near the top
+    ("<p><strong>Jane Doe/John Smith</strong></p>"). Looked at only when nothing else names
+    a person, and only among the first paragraphs."""
+    seen = 0
+    for paragraph in page.scope.iter("p"):
+        text = _element_text(paragraph)
+        if not text:
+            continue
+        seen += 1
+        if seen > _MAX_BOLD_BYLINE_PARAGRAPH:
+            break
+        bold = [b for b in paragraph if b.tag in {"strong", "b"}]
+        if len(bold) == 1 and _element_text(bold[0]) == text and len(text) <= _MAX_BOLD_BYLINE_CHARS:
+            return [text]
+    return []
+
+
 def _meta_author_values(page: _Page) -> list[str]:
     values = [v for name in _META_AUTHOR for v in page.meta.get(name, []) if not _is_url(v)]
     # Twitter card labels that blogs and news CMSs (Yoast, WordPress) fill: "Written by" -> name.
@@ -404,8 +435,18 @@ def _site_keys(page: _Page) -> set[str]:
 
 
 def _names_site(name: str, site_keys: set[str]) -> bool:
+    """The site's name ("NDR.de" for ndr.de), part of it ("WELT" of "DIE WELT"), a desk of it
+    ("MDR THÜRINGEN", "CNN Business"), or it with a short addition ("Le Figaro et AFP").
+    Two-letter keys ("nj", "vg") count only whole: they hide inside people's names."""
     key = _key(name)
-    return any(key == site or (len(key) >= 3 and (key in site or site in key)) for site in site_keys)
+    for site in site_keys:
+        if key == site or (len(key) >= _MIN_SITE_KEY and key in site):
+            return True
+        if len(site) >= _MIN_SITE_KEY and (
+            key.startswith(site) or (site in key and len(key) - len(site) <= _MAX_SITE_EXTRA)
+        ):
+            return True
+    return False
 
 
 def _ld_authors(page: _Page) -> tuple[list[str], list[str]]:

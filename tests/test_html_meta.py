@@ -445,3 +445,22 @@ def test_language_fields_holding_no_language_are_ignored():
 def test_source_that_is_the_site_itself_is_not_a_syndication_source():
     article = {**ARTICLE, "sourceOrganization": {"@type": "Organization", "name": "Example Times"}}
     assert extract(page(ld(article))).source is None
+
+
+def test_reporter_typed_into_the_body_when_the_cms_credits_only_the_site():
+    body = (
+        '<article><h1>Mining blasts shatter homes</h1><p><em>Villages cry foul</em></p>'
+        "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p><p>A quarry company has come under fire.</p>"
+        "</article>"
+    )
+    credited_to_site = ld({**ARTICLE, "author": {"@type": "Person", "name": "Example Times"}})
+    assert extract(page(credited_to_site, body)).authors == ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+    # Without a site-only credit, a bold first paragraph is not taken for a byline.
+    assert extract(page("", body)).authors == []
+
+
+def test_site_desks_are_not_people_but_short_site_keys_do_not_swallow_names():
+    head = meta("og:site_name", "CNN") + meta("author", "Jill Disis, CNN Business", "name")
+    assert extract(page(head), url="https://edition.cnn.com/x").authors == ["Jill Disis"]
+    head = meta("author", "Benjamin Njoroge", "name")
+    assert extract(page(head), url="https://www.nj.com/x").authors == ["Benjamin Njoroge"]
