@@ -68,6 +68,7 @@ BAD_COST = 30
 BAD_LENGTH_SHARE = 0.5
 SHORT_GOOD_COST = 10
 GAP_COST = 5
+MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
 MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
 HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
 
@@ -107,6 +108,13 @@ _FURNITURE_MAX_WORDS = max(map(len, _FURNITURE))
 _CALL_TO_ACTION = re.compile(
     r"\b(?:JOIN|SUBSCRIBE|SIGN UP|REGISTER|DOWNLOAD|APPLY|DONATE|BUY|SHOP|ORDER|CLICK|LEARN MORE|READ MORE"
     r"|WATCH|LISTEN|TRY|GET STARTED)(?: (?:NOW|TODAY|HERE|FREE|IT))?\b"
+)
+# Consent notices are long prose, but about cookies and consent: page chrome at any length.
+_COOKIES = re.compile(r"\b(?:cookies?|tracking technologies)\b", re.IGNORECASE)
+_CONSENT = re.compile(
+    r"\b(?:consent|privacy|accept|preferences|personali[sz]ed|datenschutz|einwillig\w*|zustimm\w*|akzeptier\w*"
+    r"|consentement|confidentialit\w*|accepter|aceptar|privacidad|consenso)\b",
+    re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(r"\u00a9|\([cC]\) ?\d{4}|\b[Aa]ll [Rr]ights [Rr]eserved\b|\b[Cc]opyright\b|\bCOPYRIGHT\b")
 
@@ -261,8 +269,9 @@ def _continues(prev: str, line: _Line, prev_trail: bool) -> bool:
         return False  # a blank line is a block boundary in every dump we see
     if _CONTINUES.match(line.text):
         return True
-    ended = bool(_TERMINAL.search(prev))
-    if not ended and (prev_trail or line.lead or _OPENS.search(prev)):
+    tail = prev[-12:]  # only the end matters; blocks grow line by line
+    ended = bool(_TERMINAL.search(tail))
+    if not ended and (prev_trail or line.lead or _OPENS.search(tail)):
         return True  # the whitespace around an inline element survives at the split
     if ended and (prev_trail or line.lead) and len(line.text) < LENGTH_LOW and line.text[:1].islower():
         return True
@@ -419,6 +428,9 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
         if block.authors:
             block.kind, block.label = "byline", "short"
             return
+    if _COOKIES.search(text) and _CONSENT.search(text):
+        block.kind, block.label = "furniture", "bad"
+        return
     if length < LENGTH_HIGH and (
         _CALL_TO_ACTION.search(text) or _COPYRIGHT.search(text) or (length < 100 and _has_furniture_phrase(text))
     ):
@@ -539,7 +551,7 @@ def _block_score(block: _Block, label: Label) -> float:
     else:
         score = -min(length, 2 * LENGTH_HIGH) * BAD_LENGTH_SHARE - BAD_COST
     # many blank lines mean many closed containers: a structural boundary
-    return score - GAP_COST * max(0, block.gap - 2)
+    return score - GAP_COST * min(max(0, block.gap - 2), MAX_COSTED_GAP)
 
 
 def _segments(scores: list[float]) -> list[tuple[float, int, int]]:

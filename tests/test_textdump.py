@@ -123,6 +123,15 @@ def test_share_newsletter_and_footer_lines_are_dropped(furniture: str) -> None:
     assert article.body == BODY
 
 
+def test_cookie_consent_notice_is_dropped_even_when_long() -> None:
+    notice = (
+        "This website uses cookies to improve your experience while you navigate through the website. "
+        "Out of these, the cookies that are categorized as necessary are stored on your browser. You can "
+        "accept or manage your privacy preferences at any time."
+    )
+    assert clean_text_dump(page(*PARAGRAPHS, notice)).body == BODY
+
+
 def test_furniture_words_inside_prose_are_kept() -> None:
     prose = (
         "Readers who subscribe to the paper will notice that the share of advertising has fallen, the "
@@ -223,7 +232,8 @@ def test_huge_single_line_is_fast() -> None:
     started = time.perf_counter()
     clean_text_dump(text)
     clean_text_dump("x" * 1_000_000)
-    assert time.perf_counter() - started < 2.0
+    clean_text_dump("a fragment that an inline tag split, \n" * 30_000)  # one ever-growing block
+    assert time.perf_counter() - started < 3.0
 
 
 def test_rejects_non_text() -> None:
@@ -274,5 +284,5 @@ def test_rendered_corpus_pages_body_f1(rendered_corpus: list[tuple[str, str]]) -
         f"(P {ours.precision:.3f} R {ours.recall:.3f}), "
         f"raw text {raw.f1:.3f}, long punctuated lines {long_lines.f1:.3f}, {per_page_ms:.1f} ms/page"
     )
-    assert ours.f1 >= 0.88  # measured 0.897 on 236 pages; the README acceptance floor is 0.85
+    assert ours.f1 >= 0.89  # measured 0.905 on 236 pages; the README acceptance floor is 0.85
     assert ours.f1 > long_lines.f1 + 0.1 and ours.f1 > raw.f1 + 0.15
