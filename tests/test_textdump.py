@@ -233,7 +233,7 @@ def test_huge_single_line_is_fast() -> None:
     clean_text_dump(text)
     clean_text_dump("x" * 1_000_000)
     clean_text_dump("a fragment that an inline tag split, \n" * 30_000)  # one ever-growing block
-    assert time.perf_counter() - started < 3.0
+    assert time.perf_counter() - started < 10.0  # linear: ~1 s; a quadratic step would take minutes
 
 
 def test_rejects_non_text() -> None:
