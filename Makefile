@@ -9,9 +9,9 @@ DB ?= data/news.duckdb
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -r requirements.lock
+	$(BIN)/python -m pip install -qq --no-deps -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,8 +28,8 @@ lint: setup
 
 lock:  ## re-pin every dependency (with the dev, bench and dask extras) into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet ".[dev,bench,dask]"
+	.lock-venv/bin/python -m pip install -qq --upgrade pip
+	.lock-venv/bin/python -m pip install -qq ".[dev,bench,dask]"
 	.lock-venv/bin/python -m pip freeze --exclude newsingest > requirements.lock
 	rm -rf .lock-venv
 

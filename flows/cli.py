@@ -18,6 +18,8 @@ _QUIET_PREFECT = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "PREFECT_LOGGING_INTERNAL_LEVEL": "ERROR",
+    # The temporary server migrates its database on first start: give a cold machine time.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 
 
@@ -59,7 +61,14 @@ def _run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    summary = ingest(paths=list(args.paths), db_path=args.db, batch_size=args.batch_size)
+    try:
+        summary = ingest(paths=list(args.paths), db_path=args.db, batch_size=args.batch_size)
+    except Exception as exc:  # the run's own record and Prefect's logs keep the details
+        if os.environ.get("NEWSINGEST_DEBUG"):
+            raise
+        print(f"newsingest: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("  (set NEWSINGEST_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
     print(render_console(summary))
     return 0
 
