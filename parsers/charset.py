@@ -21,7 +21,10 @@ import charset_normalizer
 
 __all__ = ["decode_html", "declared_charset"]
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|^\s*<\?xml[^>]+?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.I,
+)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -73,9 +76,10 @@ def decode_html(content: bytes, *, content_type: str | None = None) -> str:
 
 
 def declared_charset(content: bytes) -> str | None:
-    """The charset a page names in ``<meta>`` within its first 4 KB, as a Python codec name."""
+    """The charset a page names in ``<meta>`` (or an XHTML page's ``<?xml encoding=...?>``)
+    within its first 4 KB, as a Python codec name."""
     match = _META_CHARSET.search(content[:4096])
-    return _codec(match.group(1).decode("ascii", "ignore")) if match else None
+    return _codec((match.group(1) or match.group(2)).decode("ascii", "ignore")) if match else None
 
 
 def _from_header(content_type: str | None) -> str | None:

@@ -113,3 +113,9 @@ def test_any_bytes_decode_without_error(content, content_type):
 def test_utf8_text_round_trips(text):
     assume(not text.startswith("\ufeff"))  # a leading BOM is dropped, as it should be
     assert decode_html(text.encode("utf-8")) == text
+
+
+def test_xhtml_xml_declaration():
+    content = ('<?xml version="1.0" encoding="windows-1251"?>\n' + html(RUSSIAN)).encode("cp1251")
+    assert declared_charset(content) == "cp1251"
+    assert RUSSIAN in decode_html(content)
