@@ -62,6 +62,7 @@ MAX_FRAGMENT_DENSITY = 0.5
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
+FURNITURE_LINE = 100  # a line shorter than this holding a furniture phrase is furniture
 # Step 6 costs, in characters: what a non-paragraph block, and each blank line
 # beyond two before a block, subtract from a run's length.
 BAD_COST = 30
@@ -71,11 +72,14 @@ GAP_COST = 5
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
 MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
 HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
+DATE_BELOW = 10  # failing that, the time line is looked for this many lines below the body's start
+DATE_ABOVE = 60  # ... and then this many above it
 
 # Characters that are noise in a text dump: C0/C1 controls (except \n, \t) and
 # zero-width/format characters that render as nothing but break word matching.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\-\u00b7\u2022\u00bb\u00ab/:]{1,2}\s+|\s*[\uff5c\u3163]\s*")
+_CREDIT = re.compile(r"(?:\u00a9|\([cC]\)|(?:Foto|Photo|Bild|Image|Picture|Credit|Quelle|Source)s?\s*:)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
@@ -154,7 +158,7 @@ _STOPWORDS = {
 
 _LABEL_WORDS = frozenset(
     """
-    published updated posted modified last on at am um le à a las el de del en the by date time uhr
+    published updated posted modified last on at am um le à a las el de del en the by date time uhr kl klo
     publié mis jour actualizado publicado aggiornato pubblicato veröffentlicht aktualisiert stand gepubliceerd
     mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
     montag dienstag mittwoch donnerstag freitag samstag sonntag
@@ -196,7 +200,7 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?P<day>\d{1,2})(?P<sep>[./])(?P<mnum>\d{1,2})(?P=sep)(?P<year>\d{4})\b"),
 ]
 _TIME = re.compile(
-    r"(?<![\d:])(?P<hour>\d{1,2})(?:[:h]|\.(?=\d{2}\s*(?:uhr|[ap]\.?m)))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?<![\d:.])(?P<hour>\d{1,2})(?:[:h]|\.(?=\d{2}(?![.\d])))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?:\.\d+)?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
     re.IGNORECASE,
 )
@@ -267,6 +271,8 @@ def _continues(prev: str, line: _Line, prev_trail: bool) -> bool:
     """Whether ``line`` continues the paragraph ``prev`` (an inline tag split them)."""
     if line.gap:
         return False  # a blank line is a block boundary in every dump we see
+    if _CREDIT.match(prev) and not line.text[:1].islower():
+        return False  # a photo credit ends its caption; the next capitalised line is the text again
     if _CONTINUES.match(line.text):
         return True
     tail = prev[-12:]  # only the end matters; blocks grow line by line
@@ -307,9 +313,10 @@ def _length(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
-def _has_furniture_phrase(text: str) -> bool:
+def _furniture_phrases(text: str) -> int:
+    """How many furniture phrases a line holds."""
     words = _words(text)
-    return any(
+    return sum(
         tuple(words[i : i + n]) in _FURNITURE
         for n in range(1, _FURNITURE_MAX_WORDS + 1)
         for i in range(len(words) - n + 1)
@@ -347,62 +354,75 @@ def _fragment_density(block: _Block) -> float:
     return short / max(1, sum(len(piece) for piece in block.pieces))
 
 
-def _parse_date_line(text: str) -> tuple[datetime, bool] | None:
-    """The date and time a short line states, with whether its zone is known; None if not a date line."""
-    if len(text) > 120 or not _YEAR.search(text):
-        return None
+def _find_date(text: str) -> re.Match[str] | None:
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if match:
-            break
-    else:
+            return match
+    return None
+
+
+def _time_of(match: re.Match[str]) -> tuple[int, int, int] | None:
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
+    ampm = (match["ampm"] or "").lower().replace(".", "").replace(" ", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    return (hour, minute, second) if hour < 24 and minute < 60 and second < 60 else None
+
+
+def _zone_of(match: re.Match[str]) -> timezone:
+    hours = float(_ZONE_NAMES.get(match["name"] or "UTC", 0))
+    if match["offset"]:
+        digits = match["offset"][1:].replace(":", "")
+        hh, mm = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+        sign = -1 if match["offset"][0] == "-" else 1
+        hours += sign * (int(hh) + int(mm) / 60)
+    return timezone(timedelta(hours=hours))
+
+
+def _parse_date_line(text: str) -> tuple[datetime, bool] | None:
+    """The date and time a short line states, with whether its zone is known; None if not a date line.
+
+    The date may carry a time before or after it ("17:41 JST, October 13, 2024",
+    "Wed Dec 21, 2016 6:13PM") and a zone after the time; labels ("Published",
+    weekdays) may surround it, but more than a few other words make it a
+    sentence that mentions a date.
+    """
+    if len(text) > 120 or not _YEAR.search(text):
+        return None
+    match = _find_date(text)
+    if match is None:
         return None
     fields = match.groupdict()
-    year = int(fields["year"])
-    if fields.get("month"):
-        month = _MONTHS[fields["month"].lower().rstrip(".")]
-    else:
-        month = int(fields["mnum"])
+    month = _MONTHS[fields["month"].lower().rstrip(".")] if fields.get("month") else int(fields["mnum"])
     day = int(fields["day"])
     if fields.get("sep") == "/" and month > 12 >= day:
-        day, month = month, day
-    rest = text[: match.start()] + " " + text[match.end() :]
-    hour = minute = second = 0
-    aware = False
-    offset = timedelta(0)
-    after, before = text[match.end() :], text[: match.start()]
-    time_match = _TIME.search(after)
-    tail = after[time_match.end() :] if time_match else after
-    if time_match is None:
-        time_match = _TIME.search(before)
-    if time_match:
-        hour, minute = int(time_match["hour"]), int(time_match["minute"])
-        second = int(time_match["second"] or 0)
-        ampm = (time_match["ampm"] or "").lower().replace(".", "").replace(" ", "")
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
+        day, month = month, day  # US order, recognisable only when the day is over 12
+    before, after = text[: match.start()], text[match.end() :]
+    rest = before + " " + after
+    clock = (0, 0, 0)
+    zone: timezone | None = None
+    for part in (after, before):
+        time_match = _TIME.search(part)
+        if time_match is None or (found := _time_of(time_match)) is None:
+            continue
+        clock = found
         rest = rest.replace(time_match.group(0), " ", 1)
-    zone = _ZONE.match(tail)
-    if zone and (zone["name"] or zone["offset"]):
-        aware = True
-        hours = float(_ZONE_NAMES.get(zone["name"] or "UTC", 0))
-        if zone["offset"]:
-            digits = zone["offset"][1:].replace(":", "")
-            hh, mm = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
-            sign = -1 if zone["offset"][0] == "-" else 1
-            hours += sign * (int(hh) + int(mm) / 60)
-        offset = timedelta(hours=hours)
-        rest = rest.replace(zone.group(0).strip(), " ", 1)
+        zone_match = _ZONE.match(part[time_match.end() :])
+        if zone_match and (zone_match["name"] or zone_match["offset"]):
+            zone = _zone_of(zone_match)
+            rest = rest.replace(zone_match.group(0).strip(), " ", 1)
+        break
     leftover = [w for w in _words(rest) if w not in _LABEL_WORDS and not w.isdigit()]
     if len(leftover) > 3:
-        return None  # a sentence that mentions a date, not a date line
+        return None
     try:
-        value = datetime(year, month, day, hour, minute, second)
+        value = datetime(int(fields["year"]), month, day, *clock, tzinfo=zone)
     except ValueError:
         return None
-    return (value.replace(tzinfo=timezone(offset)) if aware else value), aware
+    return value, zone is not None
 
 
 def _byline(text: str) -> list[str]:
@@ -432,7 +452,9 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
         block.kind, block.label = "furniture", "bad"
         return
     if length < LENGTH_HIGH and (
-        _CALL_TO_ACTION.search(text) or _COPYRIGHT.search(text) or (length < 100 and _has_furniture_phrase(text))
+        _CALL_TO_ACTION.search(text)
+        or _COPYRIGHT.search(text)
+        or (length < FURNITURE_LINE and _furniture_phrases(text) > 0)
     ):
         block.kind, block.label = "furniture", "bad"
         return
@@ -681,6 +703,14 @@ def _header(blocks: list[_Block], start: int) -> _Header:
         elif block.kind == "byline" and not header.authors:
             header.authors = block.authors
             header.used.add(i)
+    if header.published is None:
+        # rendered pages put the time line further up (before a lead image) or just below the lead
+        wider = [*range(body_start, min(len(blocks), body_start + DATE_BELOW)),
+                 *range(body_start - 1, max(-1, body_start - DATE_ABOVE), -1)]  # fmt: skip
+        found = next((i for i in wider if blocks[i].kind == "date"), None)
+        if found is not None:
+            header.published = blocks[found].published
+            header.used.add(found)
 
     if header.title is None:
         candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]

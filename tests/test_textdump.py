@@ -212,6 +212,49 @@ def test_inline_fragments_are_rejoined_into_one_paragraph() -> None:
     )
 
 
+def test_rendered_page_title_comes_from_the_first_line() -> None:
+    # get_text() of a whole page starts with its <title>, "Headline | Site", and repeats it as the h1
+    text = "\n".join(
+        [
+            "City council passes budget after marathon session | Example Gazette",
+            "Home", "News", "Politics", "Sport",
+            "",
+            "Politics",
+            "City council passes budget after marathon session",
+            "March 3, 2024 at 10:15 a.m. EST",
+            "",
+            *PARAGRAPHS,
+        ]
+    )  # fmt: skip
+    article = clean_text_dump(text)
+    assert article.title == "City council passes budget after marathon session"
+    assert article.section == "Politics"
+    assert article.published_at == datetime(2024, 3, 3, 10, 15, tzinfo=timezone(timedelta(hours=-5)))
+    assert article.body == BODY
+
+
+def test_teaser_list_after_the_article_is_dropped() -> None:
+    teasers = []
+    for n in range(4):
+        teasers += [
+            f"Headline of another story number {n} on the site",
+            f"A one-paragraph summary of story {n} that reads like prose and ends with a full stop, "
+            "so only its place in a list gives it away.",
+        ]
+    article = clean_text_dump(page(*PARAGRAPHS, "More from the site", *teasers))
+    assert article.body == BODY
+
+
+def test_short_line_repeated_through_the_page_is_furniture() -> None:
+    marker = "Story continues below"
+    text = page(PARAGRAPHS[0], marker, PARAGRAPHS[1], marker, PARAGRAPHS[2], marker, PARAGRAPHS[3])
+    assert clean_text_dump(text).body == BODY
+
+
+def test_paragraph_printed_twice_is_kept_once() -> None:
+    assert clean_text_dump(page(*PARAGRAPHS, PARAGRAPHS[-1])).body == BODY
+
+
 def test_empty_and_blank_input() -> None:
     for text in ("", "\n\n  \n\t\n"):
         article = clean_text_dump(text)
