@@ -8,8 +8,8 @@ Columns: body precision/recall/F1 by the field's 4-gram shingle scoring
 (``bench.corpora.body_scores``); then, where the ground truth has them, title exact
 match (NFKC, casefold, whitespace folded), publication day correct (same calendar date
 as the truth's ``published`` in the zone the page states) and author-set F1 averaged
-over pages; then throughput (pages per second, parsing included) and its ratio to
-trafilatura's. Peers are benchmark-only dependencies (``pip install .[bench]``).
+over pages; then throughput (pages per CPU second of this one process, parsing
+included; extractors run interleaved page by page) and its ratio to trafilatura's. Peers are benchmark-only dependencies (``pip install .[bench]``).
 
 Two trafilatura rows: ``trafilatura`` is ``bare_extraction(..., with_metadata=True)``
 (it fills every column, like ours); ``trafilatura.extract`` is the plain body-only call
@@ -218,21 +218,27 @@ def score(name: str, pages: list[CorpusPage], results: list[Extraction], seconds
 
 
 def run(corpus_dir: Path, names: list[str], limit: int | None = None) -> list[Row]:
+    """Every extractor on every page, interleaved page by page so that load on the
+    machine falls on all of them alike; time is this process's CPU time."""
     pages = load_corpus(corpus_dir.name, root=corpus_dir.parent, limit=limit)
-    rows = []
-    for name in names:
-        extract = EXTRACTORS[name]()
-        results, failures, spent = [], 0, 0.0
-        for page in pages:
-            start = time.perf_counter()
+    extractors = {name: EXTRACTORS[name]() for name in names}
+    results: dict[str, list[Extraction]] = {name: [] for name in names}
+    spent = dict.fromkeys(names, 0.0)
+    failures = dict.fromkeys(names, 0)
+    for page in pages:
+        for name, extract in extractors.items():
+            start = time.process_time()
             try:
                 result = extract(page.html, page.url)
             except Exception:  # a peer crashing on a page scores that page as empty
-                result, failures = Extraction(), failures + 1
-            spent += time.perf_counter() - start
-            results.append(result)
-        row = score(name, pages, results, spent)
-        row.failures = failures
+                result = Extraction()
+                failures[name] += 1
+            spent[name] += time.process_time() - start
+            results[name].append(result)
+    rows = []
+    for name in names:
+        row = score(name, pages, results[name], spent[name])
+        row.failures = failures[name]
         rows.append(row)
     reference = next((r.pages_per_s for r in rows if r.extractor == REFERENCE), None)
     for row in rows:

@@ -19,6 +19,8 @@ __all__ = ["Region", "find_region", "region_blocks", "text_of"]
 
 # Ancestors whose prose is never the story.
 _OUTSIDE = frozenset({"nav", "aside", "footer", "header", "form", "figure", "figcaption", "li", "dialog"})
+_SKIP = _OUTSIDE | {"script", "style", "noscript", "template", "button", "select", "iframe", "svg"}
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _INLINE = frozenset(
     {"a", "span", "b", "i", "em", "strong", "u", "font", "small", "sup", "sub", "q", "cite", "time", "abbr", "mark"}
 )
@@ -31,6 +33,7 @@ _NEGATIVE = re.compile(
 )
 _POSITIVE = re.compile(r"(?:^|[\s_-])(?:article|content|body|entry|post|story|text|main|prose)", re.IGNORECASE)
 _MIN_BLOCK = 50
+_CONTAINERS = frozenset({"div", "td", "section", "article", "pre", "main"})
 
 
 @dataclass(frozen=True)
@@ -41,15 +44,15 @@ class Region:
 
 
 def text_of(el: Any) -> str:
-    return "".join(el.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"))
+    return str(el.text_content())
 
 
 def _own_text(el: Any) -> str:
     """Running text of a container, not counting its block-level children."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag in _INLINE:
-            parts.append(text_of(child))
+        if child.tag in _INLINE:
+            parts.append(child.text_content())
         elif child.tag == "br":
             parts.append(" ")
         parts.append(child.tail or "")
@@ -58,24 +61,34 @@ def _own_text(el: Any) -> str:
 
 def _link_chars(el: Any, inline_only: bool) -> int:
     links = el.iter("a") if not inline_only else (c for c in el if c.tag == "a")
-    return sum(len(text_of(a).strip()) for a in links)
+    return sum(len(a.text_content().strip()) for a in links)
 
 
 def _prose_blocks(root: Any) -> list[tuple[Any, int, str]]:
+    """Blocks of running text in document order, outside page furniture."""
     out = []
-    for el in root.iter("p", "div", "td", "section", "article", "pre"):
-        if el.tag == "p":
-            text = text_of(el).strip()
-            links = _link_chars(el, inline_only=False)
+    stack = [iter(root)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == "p":
+            text = child.text_content().strip()
+            inline_links = False
+        elif tag in _CONTAINERS:
+            text = " ".join(_own_text(child).split())
+            inline_links = True
+            stack.append(iter(child))
         else:
-            text = " ".join(_own_text(el).split())
-            links = _link_chars(el, inline_only=True)
+            stack.append(iter(child))
+            continue
         n = len(text)
-        if n < _MIN_BLOCK or links > 0.3 * n:
-            continue
-        if any(a.tag in _OUTSIDE for a in el.iterancestors()):
-            continue
-        out.append((el, n, text))
+        if n >= _MIN_BLOCK and _link_chars(child, inline_only=inline_links) <= 0.3 * n:
+            out.append((child, n, text))
     return out
 
 
@@ -86,6 +99,13 @@ def _weight(el: Any) -> float:
         weight *= 0.3
     if _POSITIVE.search(names):
         weight *= 1.3
+    return weight
+
+
+def _cached_weight(el: Any, cache: dict[Any, float]) -> float:
+    weight = cache.get(el)
+    if weight is None:
+        weight = cache[el] = _weight(el)
     return weight
 
 
@@ -129,10 +149,11 @@ def find_region(tree: Any, title_heading: Any = None) -> Region | None:
     # a page with several <article>s (infinite scroll, teasers): the story is the one
     # holding the title heading
     home = _article_of(title_heading) if title_heading is not None else None
+    weights: dict[Any, float] = {}
     for el in score:
-        score[el] *= _weight(el)
+        score[el] *= _cached_weight(el, weights)
         # prose inside a comments or related box is theirs, whatever the inner class says
-        if any(_weight(anc) < 1 for anc in el.iterancestors() if anc.tag not in ("body", "html")):
+        if any(_cached_weight(anc, weights) < 1 for anc in el.iterancestors() if anc.tag not in ("body", "html")):
             score[el] *= 0.3
         if home is not None and _foreign(el, home):
             score[el] *= 0.3
@@ -147,10 +168,6 @@ def find_region(tree: Any, title_heading: Any = None) -> Region | None:
     elements = [e for e in elements if not any(o is not e and o in e.iterancestors() for o in elements)]
     inside = [(el, n, t) for el, n, t in blocks if any(el is e or e in el.iterancestors() for e in elements)]
     return Region(elements, sum(n for _, n, _ in inside), [t for _, _, t in inside])
-
-
-_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_SKIP = _OUTSIDE | {"script", "style", "noscript", "template", "button", "select", "iframe", "svg"}
 
 
 def region_blocks(region: Region) -> list[tuple[str, str, int]]:
