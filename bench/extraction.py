@@ -9,7 +9,8 @@ Columns: body precision/recall/F1 by the field's 4-gram shingle scoring
 match (NFKC, casefold, whitespace folded), publication day correct (same calendar date
 as the truth's ``published`` in the zone the page states) and author-set F1 averaged
 over pages; then throughput (pages per CPU second of this one process, parsing
-included; extractors run interleaved page by page) and its ratio to trafilatura's. Peers are benchmark-only dependencies (``pip install .[bench]``).
+included; extractors run interleaved page by page) and its ratio to trafilatura's.
+Peers are benchmark-only dependencies (``pip install .[bench]``).
 
 Two trafilatura rows: ``trafilatura`` is ``bare_extraction(..., with_metadata=True)``
 (it fills every column, like ours); ``trafilatura.extract`` is the plain body-only call
