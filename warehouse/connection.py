@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.clusters import cluster_unassigned
+from warehouse.entities import upgrade_entities
 from warehouse.schema import apply_migrations
 
 __all__ = ["DEFAULT_DB_PATH", "connect", "connect_read_only"]
@@ -18,6 +20,9 @@ def connect(path: str | Path = DEFAULT_DB_PATH) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     apply_migrations(con)
+    # Data steps of migrations 030/031 that need Python; one cheap query each once done.
+    upgrade_entities(con)
+    cluster_unassigned(con)
     return con
 
 

@@ -11,15 +11,15 @@ Re-running the same inputs therefore adds no rows.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import duckdb
-import numpy as np
 
-from warehouse.records import ArticleRecord, MentionLike, Reject
+from warehouse.clusters import assign_clusters
+from warehouse.entities import entity_id_for, store_mentions
+from warehouse.records import ArticleRecord, Reject
 
 __all__ = ["BatchResult", "article_id_for", "content_hash", "entity_id_for", "load_batch"]
 
@@ -52,10 +52,6 @@ def content_hash(record: ArticleRecord) -> str:
     return _digest(record.article.title or "", record.article.body)
 
 
-def entity_id_for(name: str, label: str) -> str:
-    return _digest(label, name)
-
-
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -81,7 +77,8 @@ def _load_articles(
 ) -> BatchResult:
     loaded = unchanged = duplicates = 0
     seen_in_batch: dict[str, str] = {}  # content hash -> article id, for duplicates inside one batch
-    new_mentions: list[tuple[str, MentionLike]] = []
+    new_articles: list[tuple[str, ArticleRecord]] = []
+    stale_entities: set[str] = set()  # entities that lose the mentions of a replaced article
     for record in records:
         article_id, digest = article_id_for(record), content_hash(record)
         stored = con.execute("SELECT content_hash FROM articles WHERE article_id = ?", [article_id]).fetchone()
@@ -95,13 +92,17 @@ def _load_articles(
             duplicates += 1
             continue
         if stored is not None:  # the page changed since we loaded it: replace it and its mentions
+            stale_entities |= {row[0] for row in con.execute(
+                "SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id]).fetchall()}
             con.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
             con.execute("DELETE FROM articles WHERE article_id = ?", [article_id])
         _insert_article(con, run_id, record, article_id, digest, now)
-        new_mentions += [(article_id, mention) for mention in record.mentions]
+        new_articles.append((article_id, record))
         seen_in_batch[digest] = article_id
         loaded += 1
-    _insert_mentions(con, new_mentions)
+    # Warehouse-wide steps over the batch's new articles: story clusters, canonical entities.
+    assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
+    store_mentions(con, [(aid, r.article.body, r.mentions) for aid, r in new_articles], stale_entities=stale_entities)
     return BatchResult(loaded=loaded, unchanged=unchanged, duplicates=duplicates)
 
 
@@ -144,47 +145,6 @@ def _insert_article(
             record.input_source, article.input_format, run_id, run_id, now,
         ],
     )
-
-
-def _insert_mentions(con: duckdb.DuckDBPyConnection, mentions: Sequence[tuple[str, MentionLike]]) -> None:
-    """One bulk insert per batch for entities and one for mentions."""
-    if not mentions:
-        return
-    entities = sorted({(m.name, m.label) for _, m in mentions})
-    _bulk_insert(
-        con,
-        "INSERT INTO entities (entity_id, name, label) SELECT * FROM {rows} ON CONFLICT DO NOTHING",
-        entity_id=[entity_id_for(name, label) for name, label in entities],
-        name=[name for name, _ in entities],
-        label=[label for _, label in entities],
-    )
-    _bulk_insert(
-        con,
-        "INSERT INTO mentions (article_id, entity_id, start_char, end_char, surface)"
-        " SELECT * FROM {rows} ON CONFLICT DO NOTHING",
-        article_id=[article_id for article_id, _ in mentions],
-        entity_id=[entity_id_for(m.name, m.label) for _, m in mentions],
-        start_char=np.array([m.start_char for _, m in mentions], dtype=np.int32),
-        end_char=np.array([m.end_char for _, m in mentions], dtype=np.int32),
-        surface=[m.text for _, m in mentions],
-    )
-
-
-def _bulk_insert(con: duckdb.DuckDBPyConnection, statement: str, **columns: Sequence[object]) -> None:
-    """Insert many rows at once by scanning NumPy columns.
-
-    DuckDB binds Python parameters row by row (about a millisecond a row with
-    executemany); a registered column scan inserts thousands of rows in milliseconds.
-    """
-    name = f"_rows_{uuid.uuid4().hex}"
-    # Fixed-width unicode, not object arrays: DuckDB inspects object arrays element by element.
-    arrays = {key: np.asarray(values, dtype=str) if isinstance(values, list) else values
-              for key, values in columns.items()}
-    con.register(name, arrays)
-    try:
-        con.execute(statement.format(rows=name))
-    finally:
-        con.unregister(name)
 
 
 def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence[Reject], now: datetime) -> None:
