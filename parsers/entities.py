@@ -22,7 +22,9 @@ string work on character offsets, numbered the same way in the code:
 6. join partial mentions to the full name of the same article: a surname
    ("Kirby") or first name to the person, a one-word head ("Treasury") or an
    acronym to the longer organisation;
-7. give each name one label by a vote over its mentions.
+7. give each name one label by a vote over its mentions;
+8. add the bare surnames of the article's people that the model missed
+   ("Wray thanked ..." after "Christopher Wray"), where that is safe.
 
 Offsets always index the body given: ``body[m.start_char:m.end_char] == m.text``.
 """
@@ -112,6 +114,7 @@ _PERSON_TITLES = frozenset(
     premier ambassador envoy commissioner mr. mrs. ms. dr. prof.""".split()
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+(\w)")
 # 6. A place word right after one of these is the place, not a person's surname. ("to", "from"
 # and "of" are left out: "a letter to Schiff", "attention back from Schiff".)
 _PLACE_PREPOSITIONS = frozenset("in at near into across outside around inside throughout".split())
@@ -216,8 +219,9 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
 
     This is everything after the model; it takes any recogniser's spans.
     """
+    raw = sorted(spans)
     kept: list[_Span] = []
-    for start, end, label in spans:
+    for start, end, label in raw:
         if label not in ENTITY_LABELS:  # 1
             continue
         trimmed = _trim(body, start, end, label)  # 2
@@ -239,7 +243,9 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
             span.name, span.label = alias, COUNTRY_ALIASES[alias][0]
             span.fixed_label = True
     finals, voting = _join_partials(kept)  # 6
-    return _vote(body, kept, finals, voting)  # 7
+    mentions = _vote(body, kept, finals, voting)  # 7
+    missed = _missed_surnames(body, mentions, raw)  # 8
+    return sorted(mentions + missed, key=lambda m: m.start_char) if missed else mentions
 
 
 # 2. Trimming ------------------------------------------------------------------
@@ -336,8 +342,12 @@ def _after_title(body: str, start: int) -> bool:
 
 def _word_before(body: str, start: int) -> str:
     """The word just before ``start`` on the same line, lower case ("" if punctuation intervenes)."""
+    return _surface_word_before(body, start).casefold()
+
+
+def _surface_word_before(body: str, start: int) -> str:
     match = _WORD_BEFORE.search(body, max(0, start - 40), start)
-    return match.group(1).casefold() if match else ""
+    return match.group(1) if match else ""
 
 
 def _looks_like_a_personal_name(text: str) -> bool:
@@ -641,3 +651,51 @@ def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequ
     ]
     mentions.sort(key=lambda m: m.start_char)
     return mentions
+
+
+# 8. Missed surnames --------------------------------------------------------------------------
+
+
+def _missed_surnames(body: str, mentions: Sequence[Mention], raw: Sequence[tuple[int, int, str]]) -> list[Mention]:
+    """Mentions of a person's bare surname that the model did not tag at all.
+
+    The small model finds "Christopher Wray" and misses the next "Wray"; the
+    article's own full name tells us who it is. Only safe cases: one person
+    with that word in their name ("Dar" of Mohammed Yousuf Dar is no surname
+    to add if Dar Yasin is in the article too), the word never written in lower case in the body (so no
+    "May", "Price" or "Bush" as ordinary words), not inside any span the model
+    tagged (dates included), and not next to another capitalised word (part of
+    a longer name the model missed).
+    """
+    owners: defaultdict[str, set[str]] = defaultdict(set)  # any word of a person's name -> people
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.name:
+            for word in m.name.split():
+                owners[word].add(m.name)
+    surnames = [
+        surname
+        for surname, people in owners.items()
+        if len(surname) > 2 and surname[0].isupper() and surname.replace("-", "").isalpha()
+        and len(people) == 1 and next(iter(people)).endswith(" " + surname)
+    ]
+    if not surnames:
+        return []
+    pattern = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, surnames))})(?![\w-])")
+    lower_words = {w for w in surnames if re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", body)}
+    starts = [start for start, _end, _label in raw]
+    added = []
+    for match in pattern.finditer(body):
+        surname, start, end = match.group(), match.start(), match.end()
+        i = bisect.bisect_left(starts, end) - 1  # the last span starting before this word ends
+        if surname in lower_words or (i >= 0 and raw[i][1] > start):
+            continue
+        before = _surface_word_before(body, start)
+        after = _WORD_AFTER.match(body, end)
+        sentence_end = before.endswith(".") and len(before) > 2 and not _INITIALISM.fullmatch(before)
+        if before[:1].isupper() and before.casefold() not in _PERSON_TITLES and not sentence_end:
+            continue
+        if after is not None and after.group(1)[0].isupper():
+            continue
+        (person,) = owners[surname]
+        added.append(Mention(person, "PERSON", start, end, surname))
+    return added

@@ -335,6 +335,38 @@ def test_acronym_joins_the_spelled_out_org():
     assert [m.name for m in got] == ["Federal Bureau of Investigation"] * 2 + ["NASA"]
 
 
+def test_surname_the_model_missed_is_added():
+    body = "FBI Director Christopher Wray spoke. Wray thanked police, and Mr. Wray's aides left."
+    got = normalise_spans(body, spans(body, ("Christopher Wray", "PERSON")))
+    assert by_text(got) == [("Christopher Wray", "Christopher Wray", "PERSON")] + [
+        ("Wray", "Christopher Wray", "PERSON")
+    ] * 2
+    assert_offsets(body, got)
+
+
+@pytest.mark.parametrize(
+    ("body", "marks"),
+    [
+        # the word is also an ordinary word of the text
+        ("Theresa May spoke. May left, and she may return.", (("Theresa May", "PERSON"),)),
+        # inside a span the model tagged, even one we drop
+        ("Anna March spoke. March 3 was the date.", (("Anna March", "PERSON"), ("March 3", "DATE"))),
+        # part of a longer name the model missed
+        ("Tom Ford spoke. Ford Motor hired staff.", (("Tom Ford", "PERSON"),)),
+        # two people share it
+        ("Bill Clinton and Hillary Clinton came. Clinton spoke.",
+         (("Bill Clinton", "PERSON"), ("Hillary Clinton", "PERSON"))),
+        # a first name of someone else
+        ("Mohammed Yousuf Dar and Dar Yasin came. Dar spoke.",
+         (("Mohammed Yousuf Dar", "PERSON"), ("Dar Yasin", "PERSON"))),
+    ],
+)
+def test_missed_surname_not_added_when_unsafe(body, marks):
+    raw = spans(body, *marks)
+    got = normalise_spans(body, raw)
+    assert len(got) == len([m for m in marks if m[1] == "PERSON"])
+
+
 def test_label_majority_vote_and_place_preference():
     body = "Crimea voted. Aid reached Crimea. Zorvan grew. Zorvan fell. Zorvan rose."
     marks = (
@@ -399,6 +431,35 @@ def test_own_article_names_are_clean(own_mentions):
     us = {m.name for m in own_mentions if m.text in {"U.S.", "United States"}}
     assert us == {"United States"}
     assert_offsets(OWN_ARTICLE, own_mentions)
+
+
+SECOND_ARTICLE = """\
+LONDON — The Federal Bureau of Investigation and Britain's National Crime Agency said on Thursday they had \
+arrested 14 people in a joint operation against a ransomware gang.
+
+FBI Director Christopher Wray said the suspects had extorted more than $200 million from hospitals. \
+Wray thanked the NCA and police in the Netherlands.
+
+The U.K. Home Office welcomed the arrests. Home Secretary Yvette Cooper told Parliament that Cooper's \
+department would publish a report. "This is a good day," Ms. Cooper said.
+
+Shares of Microsoft Corp. rose 2% after Microsoft said its security team had helped.
+"""
+
+
+def test_second_article_acronyms_aliases_and_possessives(nlp):
+    mentions = find_mentions(SECOND_ARTICLE, nlp=nlp)
+    assert_offsets(SECOND_ARTICLE, mentions)
+    names_of = {}
+    for m in mentions:
+        names_of.setdefault(m.text, set()).add((m.name, m.label))
+    assert names_of["FBI"] == {("Federal Bureau of Investigation", "ORG")}
+    assert names_of["NCA"] == {("National Crime Agency", "ORG")}
+    assert names_of["Britain"] == names_of["U.K."] == {("United Kingdom", "GPE")}
+    assert names_of["Home Office"] == {("Home Office", "ORG")}
+    assert names_of["Cooper"] == {("Yvette Cooper", "PERSON")}  # "Cooper's" (read as ORG) and "Ms. Cooper"
+    assert names_of["Microsoft"] == {("Microsoft Corp.", "ORG")}
+    assert not {"Cooper", "FBI", "NCA", "Microsoft", "U.K. Home Office", "Britain"} & {m.name for m in mentions}
 
 
 def test_batch_matches_single_calls(nlp, own_mentions):
