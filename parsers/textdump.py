@@ -215,6 +215,7 @@ _ZONE = re.compile(
 )
 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|text:|texto:|autor:|author:)\s+(?P<names>.+)$", re.I)
+_BYLINE_WORD = re.compile(r"^(?:by|von|par|por|di|door|av|af|text|texto|autor|author)\s*:?$", re.I)
 _NAME = re.compile(
     r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*|de|van|von|der|da|del|la|le|bin|al-\w+)){0,4}$"
 )
@@ -267,37 +268,41 @@ def _lines(text: str) -> list[_Line]:
 # 3. blocks ------------------------------------------------------------------------------------------------
 
 
-def _continues(prev: str, line: _Line, prev_trail: bool) -> bool:
-    """Whether ``line`` continues the paragraph ``prev`` (an inline tag split them)."""
+def _continues(block: _Block, length: int, line: _Line, prev_trail: bool) -> bool:
+    """Whether ``line`` continues the paragraph in ``block`` (an inline tag split them)."""
     if line.gap:
         return False  # a blank line is a block boundary in every dump we see
-    if _CREDIT.match(prev) and not line.text[:1].islower():
+    if _CREDIT.match(block.pieces[0]) and not line.text[:1].islower():
         return False  # a photo credit ends its caption; the next capitalised line is the text again
     if _CONTINUES.match(line.text):
         return True
-    tail = prev[-12:]  # only the end matters; blocks grow line by line
+    tail = block.pieces[-1][-12:]  # only the end matters
     ended = bool(_TERMINAL.search(tail))
     if not ended and (prev_trail or line.lead or _OPENS.search(tail)):
         return True  # the whitespace around an inline element survives at the split
     if ended and (prev_trail or line.lead) and len(line.text) < LENGTH_LOW and line.text[:1].islower():
         return True
-    return not ended and line.text[:1].islower() and len(prev) >= LENGTH_LOW
+    return not ended and line.text[:1].islower() and length >= LENGTH_LOW
 
 
 def _blocks(lines: list[_Line]) -> list[_Block]:
     blocks: list[_Block] = []
+    seps: list[list[str]] = []  # separators before each piece; texts are joined once at the end (linear time)
     trail = False
+    length = 0
     for line in lines:
-        if blocks and _continues(blocks[-1].text, line, trail):
-            block = blocks[-1]
-            sep = "" if _CONTINUES.match(line.text) and not line.lead else " "
-            if not (trail or line.lead) and not _CONTINUES.match(line.text):
-                sep = " "
-            block.text += sep + line.text
-            block.pieces.append(line.text)
+        if blocks and _continues(blocks[-1], length, line, trail):
+            blocks[-1].pieces.append(line.text)
+            seps[-1].append("" if _CONTINUES.match(line.text) and not line.lead else " ")
+            length += len(line.text) + 1
         else:
             blocks.append(_Block(line.text, [line.text], line.gap))
+            seps.append([""])
+            length = len(line.text)
         trail = line.trail
+    for block, block_seps in zip(blocks, seps, strict=True):
+        if len(block.pieces) > 1:
+            block.text = "".join(sep + piece for sep, piece in zip(block_seps, block.pieces, strict=True))
     return blocks
 
 
@@ -432,7 +437,9 @@ def _byline(text: str) -> list[str]:
     names = [name.strip(" .") for name in _NAME_SPLIT.split(match["names"]) if name.strip(" .")]
     if not names or not all(_NAME.match(name) for name in names):
         return []
-    return names
+    # "By Jane Doe, Frankfurt": after the people, a one-word place or desk
+    people = [name for name in names if len(name.split()) > 1]
+    return people or names
 
 
 def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> None:
@@ -680,6 +687,37 @@ def _body_start(blocks: list[_Block], start: int) -> int:
     return i
 
 
+def _name_line(block: _Block) -> list[str]:
+    """The names a bare name line holds ("Jane Doe", "Jane Doe and John Roe"), else []."""
+    text = block.text
+    if block.kind != "text" or len(text) > 80 or text.isupper() or any(c.isdigit() for c in text):
+        return []  # all capitals: a kicker or a desk name rather than a person
+    names = [name.strip(" .") for name in _NAME_SPLIT.split(block.text) if name.strip(" .")]
+    if not names or not all(_NAME.match(name) and 2 <= len(name.split()) <= 4 for name in names):
+        return []
+    return names
+
+
+def _find_authors(blocks: list[_Block], header: _Header, lo: int, body_start: int) -> list[str]:
+    """The byline: a "By ..." line near the body, a lone "By" before a name line, or a name by the date line."""
+    near = [*range(body_start - 1, lo - 1, -1), *range(body_start, min(len(blocks), body_start + DATE_BELOW))]
+    for i in near:
+        if blocks[i].kind == "byline":
+            header.used.add(i)
+            return blocks[i].authors
+        if _BYLINE_WORD.match(blocks[i].text) and i + 1 < len(blocks) and (names := _name_line(blocks[i + 1])):
+            header.used.update((i, i + 1))
+            return names
+    # many pages print the author's name alone, right beside the publication time
+    dated = [i for i in header.used if blocks[i].kind == "date"]
+    for i in dated:
+        for j in (i - 1, i + 1, i - 2, i + 2):
+            if 0 <= j < len(blocks) and j not in header.used and (names := _name_line(blocks[j])):
+                header.used.add(j)
+                return names
+    return []
+
+
 def _header(blocks: list[_Block], start: int) -> _Header:
     """Title, section, source, time and byline from the lines around the top of the body."""
     header = _Header()
@@ -700,9 +738,6 @@ def _header(blocks: list[_Block], start: int) -> _Header:
         if block.kind == "date" and header.published is None:
             header.published = block.published
             header.used.add(i)
-        elif block.kind == "byline" and not header.authors:
-            header.authors = block.authors
-            header.used.add(i)
     if header.published is None:
         # rendered pages put the time line further up (before a lead image) or just below the lead
         wider = [*range(body_start, min(len(blocks), body_start + DATE_BELOW)),
@@ -711,6 +746,8 @@ def _header(blocks: list[_Block], start: int) -> _Header:
         if found is not None:
             header.published = blocks[found].published
             header.used.add(found)
+
+    header.authors = _find_authors(blocks, header, lo, body_start)
 
     if header.title is None:
         candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]
@@ -759,7 +796,7 @@ def _analyse(text: str) -> _Analysis:
     for block in blocks:  # 4
         _classify(block, stopwords)
         # a short line printed again and again ("Article content", "Remove ads") is page chrome
-        if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW:
+        if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
             block.kind, block.label = "furniture", "bad"
     labels = _revise(blocks)  # 5
     _demote_teasers(blocks, labels)

@@ -198,6 +198,26 @@ def test_byline_gives_authors_and_leaves_the_body() -> None:
     assert article.body == BODY
 
 
+@pytest.mark.parametrize(
+    "byline",
+    [
+        ["By", "Jane Doe"],  # a linked name: the "By" and the name on lines of their own
+        ["Jane Doe", "March 3, 2024"],  # a bare name beside the publication time
+        ["Von Jane Doe", "3. März 2024"],
+    ],
+)
+def test_byline_shapes_of_rendered_pages(byline: list[str]) -> None:
+    text = page("Budget passes after long debate", *byline, *PARAGRAPHS)
+    article = clean_text_dump(text)
+    assert article.authors == ["Jane Doe"]
+    assert article.body == BODY
+
+
+def test_byline_drops_a_trailing_place() -> None:
+    article = clean_text_dump(page("Budget passes after long debate", "By Jane Doe, Frankfurt", *PARAGRAPHS))
+    assert article.authors == ["Jane Doe"]
+
+
 def test_inline_fragments_are_rejoined_into_one_paragraph() -> None:
     # get_text("\n") splits a paragraph at every link; the whitespace at the split survives
     text = (
