@@ -73,6 +73,7 @@ __all__ = [
     "Validators",
     "fetch_all",
     "parse_retry_after",
+    "sniff_binary",
 ]
 
 DEFAULT_USER_AGENT = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
@@ -306,7 +307,8 @@ def _single_coding(headers: httpx.Headers) -> str:
     return codings[0] if codings else "identity"
 
 
-def _sniff_binary(content: bytes) -> str | None:
+def sniff_binary(content: bytes) -> str | None:
+    """What a body is when its first bytes say it is not text (PDF, image, archive), else None."""
     head = content[:8].lstrip()
     for magic, label in _BINARY_MAGIC:
         if head.startswith(magic):
@@ -520,7 +522,7 @@ class Fetcher:
             raise UnsupportedContentType(f"{url}: content type {media}")
         content = await self._body(response, url, max_bytes=max_bytes)
         if accept is not None:
-            label = _sniff_binary(content)
+            label = sniff_binary(content)
             if label:
                 raise UnsupportedContentType(f"{url}: body is {label} (declared {media or 'nothing'})")
         return _Response(url, status, response.headers, content=content)
