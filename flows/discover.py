@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from flows.fetch import Fetcher, NotModified
+from flows.fetch import Fetcher, NotModified, Politeness
 from flows.inputs import Reject
 from flows.urls import canonicalize
 from flows.weberrors import DiscoveryError, WebError
@@ -285,9 +285,16 @@ def dedupe(items: Iterable[Discovered]) -> list[Discovered]:
 # -- fetching listings ----------------------------------------------------------------------
 
 
-async def _fetch_listing(fetcher: Fetcher, url: str, *, source: str, allow_private: bool | None) -> bytes:
+async def _fetch_listing(
+    fetcher: Fetcher, url: str, *, source: str, allow_private: bool | None, politeness: Politeness | None
+) -> bytes:
     result = await fetcher.fetch_or_raise(
-        url, source=source, accept=None, allow_private=allow_private, max_bytes=MAX_XML_BYTES
+        url,
+        source=source,
+        accept=None,
+        allow_private=allow_private,
+        politeness=politeness,
+        max_bytes=MAX_XML_BYTES,
     )
     if isinstance(result, NotModified):  # we send no validators for listings; be safe anyway
         raise DiscoveryError(f"{url}: unexpected 304", reason="http_304")
@@ -299,10 +306,17 @@ def _reject(url: str, source: str, exc: WebError) -> Reject:
 
 
 async def discover_feed(
-    fetcher: Fetcher, url: str, *, source: str, allow_private: bool | None = None
+    fetcher: Fetcher,
+    url: str,
+    *,
+    source: str,
+    allow_private: bool | None = None,
+    politeness: Politeness | None = None,
 ) -> Discovery:
     try:
-        content = await _fetch_listing(fetcher, url, source=source, allow_private=allow_private)
+        content = await _fetch_listing(
+            fetcher, url, source=source, allow_private=allow_private, politeness=politeness
+        )
         return Discovery(items=parse_feed(content, source=source, base_url=url))
     except WebError as exc:
         return Discovery(rejects=[_reject(url, source, exc)])
@@ -314,6 +328,7 @@ async def discover_sitemap(
     *,
     source: str,
     allow_private: bool | None = None,
+    politeness: Politeness | None = None,
     max_depth: int = 3,
     max_sitemaps: int = 200,
 ) -> Discovery:
@@ -327,7 +342,9 @@ async def discover_sitemap(
             continue
         visited.add(current)
         try:
-            content = await _fetch_listing(fetcher, current, source=source, allow_private=allow_private)
+            content = await _fetch_listing(
+                fetcher, current, source=source, allow_private=allow_private, politeness=politeness
+            )
             sitemap = parse_sitemap(content, source=source, base_url=current)
         except WebError as exc:
             found.rejects.append(_reject(current, source, exc))

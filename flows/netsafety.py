@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
-from flows.weberrors import BlockedAddress, InvalidURL, UnsupportedScheme
+from flows.weberrors import BlockedAddress, InvalidURL, UnresolvableHost, UnsupportedScheme
 
 __all__ = [
     "IPAddress",
@@ -181,6 +181,10 @@ async def resolve_checked(
         return [literal]
     try:
         answers = await (resolver or system_resolver)(host, port)
+    except socket.gaierror as exc:
+        if exc.errno == socket.EAI_AGAIN:  # resolver temporarily failing: worth a retry
+            raise httpcore.ConnectError(f"cannot resolve {host} right now: {exc}") from exc
+        raise UnresolvableHost(f"cannot resolve {host}: {exc}") from exc
     except OSError as exc:
         raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
     addresses = _unique(ipaddress.ip_address(a.split("%", 1)[0]) for a in answers)

@@ -9,6 +9,7 @@
     │   ├── TransientFetchError     may succeed on a retry (timeouts, 429, 5xx, resets)
     │   │   ├── FetchTimeout            reason "timeout"
     │   │   └── ConnectFailed           reason "connect_error"
+    │   ├── UnresolvableHost        reason "dns_error"
     │   ├── HTTPStatus              reason "http_<code>"
     │   ├── RobotsDisallowed        reason "robots_disallowed"
     │   ├── TooLarge                reason "too_large"
@@ -44,6 +45,7 @@ __all__ = [
     "TransientFetchError",
     "UnsafeURL",
     "UnsupportedContentType",
+    "UnresolvableHost",
     "UnsupportedScheme",
     "WebError",
 ]
@@ -96,6 +98,10 @@ class FetchTimeout(TransientFetchError):
 
 class ConnectFailed(TransientFetchError):
     reason = "connect_error"
+
+
+class UnresolvableHost(FetchError):
+    reason = "dns_error"
 
 
 class HTTPStatus(FetchError):

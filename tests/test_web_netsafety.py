@@ -190,3 +190,13 @@ def test_fetcher_uses_the_safe_backend_for_names_resolving_to_loopback() -> None
     assert getattr(refused, "reason", None) == "blocked_address"
     assert getattr(allowed, "status", None) == 200
     assert site.paths() == ["/"]  # only the allowed request arrived
+
+
+def test_unknown_names_fail_fast_without_retries() -> None:
+    async def go() -> object:
+        config = FetchConfig(respect_robots=False, retries=3, backoff=5)
+        async with Fetcher(config) as fetcher:
+            return await fetcher.fetch("http://no-such-host.invalid/", source="t")
+
+    result = asyncio.run(go())
+    assert getattr(result, "reason", None) == "dns_error"
