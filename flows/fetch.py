@@ -26,11 +26,13 @@ import asyncio
 import random
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -73,6 +75,7 @@ __all__ = [
     "Validators",
     "fetch_all",
     "parse_retry_after",
+    "run_sync",
     "sniff_binary",
 ]
 
@@ -159,6 +162,7 @@ class FetchRequest:
 
 
 FetchResult = RawPage | NotModified | Reject
+T = TypeVar("T")
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -320,12 +324,20 @@ class Fetcher:
     """Fetches pages for one run; robots.txt and politeness state live as long as it does.
 
     Use as ``async with Fetcher(config) as fetcher: await fetcher.fetch_many(requests)``.
-    ``resolver`` replaces DNS (tests map made-up host names onto 127.0.0.1).
+    ``resolver`` replaces DNS (tests map made-up host names onto 127.0.0.1). ``robots_cache``
+    (host -> rules) lets several fetchers of one run share robots.txt, fetched once per host.
     """
 
-    def __init__(self, config: FetchConfig | None = None, *, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        config: FetchConfig | None = None,
+        *,
+        resolver: Resolver | None = None,
+        robots_cache: dict[str, RobotsRules] | None = None,
+    ) -> None:
         self.config = config or FetchConfig()
         self._resolver = resolver
+        self._robots_cache = {} if robots_cache is None else robots_cache
         self._hosts: dict[str, _Host] = {}
         self._clients: dict[bool, httpx.AsyncClient] = {}
 
@@ -560,7 +572,10 @@ class Fetcher:
     async def _robots(self, url: str, host: _Host, *, allow_private: bool) -> RobotsRules:
         async with host.robots_lock:
             if host.robots is None:
-                host.robots = await self._load_robots(url, allow_private=allow_private)
+                key = urlsplit(url).netloc.lower()
+                if key not in self._robots_cache:
+                    self._robots_cache[key] = await self._load_robots(url, allow_private=allow_private)
+                host.robots = self._robots_cache[key]
                 if host.robots.crawl_delay:
                     host.delay = max(host.delay, min(host.robots.crawl_delay, self.config.max_crawl_delay))
             return host.robots
@@ -628,11 +643,22 @@ def fetch_all(
     config: FetchConfig | None = None,
     resolver: Resolver | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    robots_cache: dict[str, RobotsRules] | None = None,
 ) -> list[FetchResult]:
-    """Synchronous entry point: one ``Fetcher`` (one robots cache) for the whole batch."""
+    """Synchronous entry point: one ``Fetcher`` for the whole batch."""
 
     async def run() -> list[FetchResult]:
-        async with Fetcher(config, resolver=resolver) as fetcher:
+        async with Fetcher(config, resolver=resolver, robots_cache=robots_cache) as fetcher:
             return await fetcher.fetch_many(requests, on_result=on_result)
 
-    return asyncio.run(run())
+    return run_sync(run)
+
+
+def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion from sync code, even when this thread already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # e.g. called from inside an async flow
+        return pool.submit(lambda: asyncio.run(make())).result()

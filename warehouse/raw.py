@@ -2,7 +2,8 @@
 
 ``archive_pages`` stores bodies (one row per distinct body of a URL), ``validators`` gives
 the ``ETag``/``Last-Modified`` of each URL's latest body for conditional GETs, and
-``iter_archived`` yields the latest body of every URL (optionally fetched since a date).
+``archived_uris`` / ``archived_pages`` list and load the latest body of every URL
+(optionally only those fetched since a date), batch by batch.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
 
-__all__ = ["ArchivedPage", "archive_pages", "count_archived", "iter_archived", "validators"]
+__all__ = ["ArchivedPage", "archive_pages", "archived_pages", "archived_uris", "count_archived", "validators"]
 
 
 @dataclass(frozen=True)
@@ -96,37 +97,46 @@ def validators(
     return {uri: (etag, last_modified) for uri, etag, last_modified in rows}
 
 
-def iter_archived(
-    con: duckdb.DuckDBPyConnection, *, since: datetime | None = None, batch_size: int = 200
-) -> Iterator[ArchivedPage]:
-    """Latest body of every archived URL (fetched at or after ``since``), oldest fetch first."""
-    cursor = con.cursor()
-    cursor.execute(
+def archived_uris(con: duckdb.DuckDBPyConnection, *, since: datetime | None = None) -> list[str]:
+    """URIs whose latest body was fetched at or after ``since`` (all when None), oldest fetch first."""
+    rows = con.execute(
         f"""
-        SELECT uri, body, body_codec, source, fetched_at, content_type, headers, final_url, status
-          FROM ({_LATEST})
+        SELECT uri FROM ({_LATEST})
          WHERE ?::TIMESTAMPTZ IS NULL OR fetched_at >= ?::TIMESTAMPTZ
          ORDER BY fetched_at, uri
         """,
         [since, since],
-    )
-    try:
-        while rows := cursor.fetchmany(batch_size):
-            for uri, body, codec, source, fetched_at, content_type, headers, final_url, status in rows:
-                if codec != "zlib":
-                    raise ValueError(f"raw_pages: unknown body codec {codec!r} for {uri}")
-                yield ArchivedPage(
-                    uri=uri,
-                    content=zlib.decompress(body),
-                    source=source,
-                    fetched_at=fetched_at,
-                    content_type=content_type,
-                    headers=json.loads(headers),
-                    final_url=final_url,
-                    status=status,
-                )
-    finally:
-        cursor.close()
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def archived_pages(con: duckdb.DuckDBPyConnection, uris: Iterable[str]) -> list[ArchivedPage]:
+    """The latest archived body of each URI (in the order given; unknown URIs are skipped)."""
+    wanted = list(dict.fromkeys(uris))
+    if not wanted:
+        return []
+    rows = con.execute(
+        f"""
+        SELECT uri, body, body_codec, source, fetched_at, content_type, headers, final_url, status
+          FROM ({_LATEST}) WHERE uri IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [wanted],
+    ).fetchall()
+    found = {}
+    for uri, body, codec, source, fetched_at, content_type, headers, final_url, status in rows:
+        if codec != "zlib":
+            raise ValueError(f"raw_pages: unknown body codec {codec!r} for {uri}")
+        found[uri] = ArchivedPage(
+            uri=uri,
+            content=zlib.decompress(body),
+            source=source,
+            fetched_at=fetched_at,
+            content_type=content_type,
+            headers=json.loads(headers),
+            final_url=final_url,
+            status=status,
+        )
+    return [found[uri] for uri in wanted if uri in found]
 
 
 def count_archived(con: duckdb.DuckDBPyConnection) -> int:
