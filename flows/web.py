@@ -1,0 +1,228 @@
+"""Web inputs for the flows, as plain functions: sources -> URLs -> fetched, archived pages.
+
+- ``plan_inputs`` splits sources by how they are read (local paths, WARC files, the web);
+- ``discover_targets`` turns feed, sitemap and URL-list sources into URLs to fetch
+  (canonical, deduplicated across sources, ``max_pages`` per source);
+- ``fetch_targets`` fetches one batch with conditional-GET state from the raw archive and
+  archives every body it gets, before any parsing, so ``reparse`` can redo the parsing;
+- ``read_warcs`` and ``archived_batch`` yield pages from WARC files and from the archive.
+
+Prefect tasks in ``flows.ingest`` / ``flows.reparse`` wrap these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from flows.discover import Discovered, Discovery, dedupe, discover_feed, discover_sitemap, parse_url_list
+from flows.fetch import (
+    FetchConfig,
+    Fetcher,
+    FetchRequest,
+    FetchResult,
+    NotModified,
+    Politeness,
+    Validators,
+    fetch_all,
+    run_sync,
+)
+from flows.inputs import RawPage, Reject
+from flows.robots import RobotsRules
+from flows.sources import Source
+from flows.warc import iter_warc
+from warehouse import connect
+from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
+
+__all__ = [
+    "Fetched",
+    "InputPlan",
+    "Target",
+    "archived_batch",
+    "discover_targets",
+    "fetch_config",
+    "fetch_targets",
+    "plan_inputs",
+    "read_warcs",
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL to fetch, with the politeness and address policy of its source."""
+
+    url: str
+    source: str
+    politeness: Politeness | None = None
+    allow_private: bool = False
+
+
+@dataclass(frozen=True)
+class InputPlan:
+    paths: list[str] = field(default_factory=list)  # files and folders, read by flows.inputs
+    warcs: list[Source] = field(default_factory=list)
+    web: list[Source] = field(default_factory=list)  # feed, sitemap and URL-list sources
+
+
+@dataclass
+class Fetched:
+    pages: list[RawPage] = field(default_factory=list)
+    not_modified: list[NotModified] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def plan_inputs(sources: Sequence[Source]) -> InputPlan:
+    plan = InputPlan()
+    for source in sources:
+        if source.kind == "folder":
+            plan.paths.append(source.location)
+        elif source.kind == "warc":
+            plan.warcs.append(source)
+        else:
+            plan.web.append(source)
+    return plan
+
+
+_POLITENESS_KEYS = frozenset({"concurrency", "delay"})
+
+
+def fetch_config(options: Mapping[str, Any] | None = None, *, allow_private: bool = False) -> FetchConfig:
+    """A ``FetchConfig`` from flat, serialisable options (``concurrency``/``delay`` set politeness)."""
+    options = dict(options or {})
+    known = {f.name for f in fields(FetchConfig)} | _POLITENESS_KEYS
+    unknown = set(options) - known
+    if unknown:
+        raise ValueError(f"unknown fetch options {sorted(unknown)}; known: {', '.join(sorted(known))}")
+    politeness = {k: options.pop(k) for k in list(options) if k in _POLITENESS_KEYS}
+    if politeness:
+        options["politeness"] = Politeness(**politeness)
+    options.setdefault("allow_private_addresses", allow_private)
+    return FetchConfig(**options)
+
+
+def discover_targets(
+    sources: Sequence[Source],
+    *,
+    config: FetchConfig,
+    robots_cache: dict[str, RobotsRules] | None = None,
+) -> tuple[list[Target], list[Reject]]:
+    """URLs named by the web sources, first source wins a URL named twice."""
+
+    async def run() -> list[tuple[Source, Discovery]]:
+        async with Fetcher(config, robots_cache=robots_cache) as fetcher:
+            return await asyncio.gather(*(_discover(fetcher, source, config) for source in sources))
+
+    targets: list[Target] = []
+    rejects: list[Reject] = []
+    seen: set[str] = set()
+    for source, found in run_sync(run):
+        rejects += found.rejects
+        items = [item for item in dedupe(found.items) if item.url not in seen]
+        if source.max_pages is not None:
+            items = _newest_first(items)[: source.max_pages]
+        allow = source.allow_private_addresses or config.allow_private_addresses
+        for item in items:
+            seen.add(item.url)
+            targets.append(Target(item.url, source.name, source.politeness(config.politeness), allow))
+    return targets, rejects
+
+
+def _newest_first(items: list[Discovered]) -> list[Discovered]:
+    """Listings are usually newest first already; when they give dates, make sure of it."""
+
+    def when(item: Discovered) -> float:
+        stamp = item.published_at or item.modified_at
+        return stamp.timestamp() if stamp else 0.0
+
+    if not any(item.published_at or item.modified_at for item in items):
+        return items
+    return sorted(items, key=when, reverse=True)
+
+
+async def _discover(fetcher: Fetcher, source: Source, config: FetchConfig) -> tuple[Source, Discovery]:
+    allow = source.allow_private_addresses or config.allow_private_addresses
+    politeness = source.politeness(config.politeness)
+    if source.kind == "feed":
+        found = await discover_feed(
+            fetcher, source.location, source=source.name, allow_private=allow, politeness=politeness
+        )
+    elif source.kind == "sitemap":
+        found = await discover_sitemap(
+            fetcher, source.location, source=source.name, allow_private=allow, politeness=politeness
+        )
+    else:
+        try:
+            text = Path(source.location).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            reject = Reject(source.location, source.name, "discover", "path_not_found", str(exc))
+            return source, Discovery(rejects=[reject])
+        found = parse_url_list(text, source=source.name, origin=source.location)
+    return source, found
+
+
+def fetch_targets(
+    targets: Sequence[Target],
+    *,
+    db_path: str,
+    config: FetchConfig,
+    robots_cache: dict[str, RobotsRules] | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> Fetched:
+    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies."""
+    con = connect(db_path)
+    try:
+        known = validators(con, [t.url for t in targets])
+    finally:
+        con.close()
+    requests = [
+        FetchRequest(
+            url=t.url,
+            source=t.source,
+            validators=Validators(*known[t.url]) if t.url in known else None,
+            politeness=t.politeness,
+            allow_private=t.allow_private,
+        )
+        for t in targets
+    ]
+    fetched = Fetched()
+    for result in fetch_all(requests, config=config, robots_cache=robots_cache, on_result=on_result):
+        if isinstance(result, RawPage):
+            fetched.pages.append(result)
+        elif isinstance(result, NotModified):
+            fetched.not_modified.append(result)
+        else:
+            fetched.rejects.append(result)
+    if fetched.pages:
+        con = connect(db_path)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            archive_pages(con, [ArchivedPage(**vars(page)) for page in fetched.pages])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+    return fetched
+
+
+def read_warcs(sources: Sequence[Source]) -> Iterator[RawPage | Reject]:
+    for source in sources:
+        count = 0
+        for item in iter_warc(source.location, source=source.name):
+            if isinstance(item, RawPage):
+                if source.max_pages is not None and count >= source.max_pages:
+                    break
+                count += 1
+            yield item
+
+
+def archived_batch(db_path: str, uris: Sequence[str]) -> list[RawPage]:
+    con = connect(db_path)
+    try:
+        return [RawPage(**vars(page)) for page in archived_pages(con, uris)]
+    finally:
+        con.close()
