@@ -274,9 +274,10 @@ class _BoundedDecoder:
     def _feed_zlib(self, data: bytes, parts: list[bytes]) -> None:
         assert self._zlib is not None
         while data:
-            if self._zlib.eof:  # concatenated gzip members are legal
-                data = self._zlib.unused_data + data
-                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            if self._zlib.eof:
+                if self.coding == "deflate" or not data.startswith(b"\x1f\x8b"):
+                    return  # bytes after the end of the stream are ignored, as browsers do
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)  # concatenated gzip members are legal
             try:
                 out = self._zlib.decompress(data, self._room())
             except zlib.error:
@@ -287,9 +288,8 @@ class _BoundedDecoder:
                 self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                 continue
             self._take(out, parts)
-            data = self._zlib.unconsumed_tail
-            if self._zlib.eof and not self._zlib.unused_data.strip(b"\x00"):
-                break
+            # Input held back by the output cap, or what follows the end of this gzip member.
+            data = self._zlib.unconsumed_tail or (self._zlib.unused_data if self._zlib.eof else b"")
 
     def finish(self) -> bytes:
         parts: list[bytes] = []
