@@ -131,7 +131,8 @@ def _source(table: dict[str, Any], *, origin: str, index: int, base_dir: Path) -
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise fail(f"a {kind} location must be an http(s) URL, not {location!r}")
     else:
-        location = str((base_dir / Path(location).expanduser()).resolve())
+        # Joined, not resolved: "seeds" in ./sources.toml stays "seeds" (it names the input in the warehouse).
+        location = str(base_dir / Path(location).expanduser())
     politeness = table.get("politeness", {})
     if not isinstance(politeness, dict) or set(politeness) - {"concurrency", "delay"}:
         raise fail("'politeness' must be a table with 'concurrency' and/or 'delay'")

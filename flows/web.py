@@ -32,12 +32,13 @@ from flows.fetch import (
 )
 from flows.inputs import RawPage, Reject
 from flows.robots import RobotsRules
-from flows.sources import Source
+from flows.sources import Source, load_sources, sources_from_flags
 from flows.warc import iter_warc
 from warehouse import connect
 from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
 
 __all__ = [
+    "DEFAULT_SOURCES_FILE",
     "Fetched",
     "InputPlan",
     "Target",
@@ -48,6 +49,8 @@ __all__ = [
     "plan_inputs",
     "read_warcs",
 ]
+
+DEFAULT_SOURCES_FILE = "sources.toml"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class InputPlan:
     warcs: list[Source] = field(default_factory=list)
     web: list[Source] = field(default_factory=list)  # feed, sitemap and URL-list sources
 
+    def labels(self) -> list[str]:
+        """How the run's inputs are named in the runs table and the summary."""
+        return self.paths + [f"{s.kind}:{s.location}" for s in self.warcs + self.web]
+
 
 @dataclass
 class Fetched:
@@ -74,8 +81,33 @@ class Fetched:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def plan_inputs(sources: Sequence[Source]) -> InputPlan:
+def plan_inputs(
+    *,
+    paths: Sequence[str] = (),
+    sources_file: str | None = None,
+    feeds: Sequence[str] = (),
+    sitemaps: Sequence[str] = (),
+    url_files: Sequence[str] = (),
+    default_sources: str = DEFAULT_SOURCES_FILE,
+) -> InputPlan:
+    """What a run reads. With nothing named, ``sources.toml`` (if present) or ``seeds/``.
+
+    Paths ending in ``.warc`` / ``.warc.gz`` are read as WARC archives.
+    """
+    sources = load_sources(sources_file) if sources_file else []
+    sources += sources_from_flags(feeds=feeds, sitemaps=sitemaps, url_files=url_files)
+    paths = list(paths)
+    if not sources and not paths:
+        if Path(default_sources).is_file():
+            sources = load_sources(default_sources)
+        else:
+            paths = ["seeds"]
     plan = InputPlan()
+    for path in paths:
+        if path.lower().endswith((".warc", ".warc.gz")):
+            plan.warcs.append(Source(name=Path(path).name, kind="warc", location=path))
+        else:
+            plan.paths.append(path)
     for source in sources:
         if source.kind == "folder":
             plan.paths.append(source.location)

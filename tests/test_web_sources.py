@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 def test_default_sources_file_lists_the_seeds_folder() -> None:
     [seeds] = load_sources(REPO / "sources.toml")
     assert seeds.kind == "folder" and Path(seeds.location) == REPO / "seeds"
+    [relative] = parse_sources((REPO / "sources.toml").read_text(), base_dir=".")
+    assert relative.location == "seeds"  # a path relative to the working folder stays relative
 
 
 def test_full_source(tmp_path: Path) -> None:
