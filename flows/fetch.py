@@ -40,7 +40,7 @@ import httpx
 
 from flows.inputs import RawPage, Reject
 from flows.netsafety import Resolver, SafeNetworkBackend, check_url
-from flows.robots import RobotsRules, parse_robots
+from flows.robots import RobotsCache, RobotsRules, parse_robots
 from flows.weberrors import (
     BadContentEncoding,
     ConnectFailed,
@@ -325,7 +325,7 @@ class Fetcher:
 
     Use as ``async with Fetcher(config) as fetcher: await fetcher.fetch_many(requests)``.
     ``resolver`` replaces DNS (tests map made-up host names onto 127.0.0.1). ``robots_cache``
-    (host -> rules) lets several fetchers of one run share robots.txt, fetched once per host.
+    lets several fetchers of one run share robots.txt, fetched once per host.
     """
 
     def __init__(
@@ -333,11 +333,11 @@ class Fetcher:
         config: FetchConfig | None = None,
         *,
         resolver: Resolver | None = None,
-        robots_cache: dict[str, RobotsRules] | None = None,
+        robots_cache: RobotsCache | None = None,
     ) -> None:
         self.config = config or FetchConfig()
         self._resolver = resolver
-        self._robots_cache = {} if robots_cache is None else robots_cache
+        self._robots_cache = RobotsCache() if robots_cache is None else robots_cache
         self._hosts: dict[str, _Host] = {}
         self._clients: dict[bool, httpx.AsyncClient] = {}
 
@@ -573,9 +573,11 @@ class Fetcher:
         async with host.robots_lock:
             if host.robots is None:
                 key = urlsplit(url).netloc.lower()
-                if key not in self._robots_cache:
-                    self._robots_cache[key] = await self._load_robots(url, allow_private=allow_private)
-                host.robots = self._robots_cache[key]
+                rules = self._robots_cache.get(key)
+                if rules is None:
+                    rules = await self._load_robots(url, allow_private=allow_private)
+                    self._robots_cache.put(key, rules)
+                host.robots = rules
                 if host.robots.crawl_delay:
                     host.delay = max(host.delay, min(host.robots.crawl_delay, self.config.max_crawl_delay))
             return host.robots
@@ -643,7 +645,7 @@ def fetch_all(
     config: FetchConfig | None = None,
     resolver: Resolver | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
-    robots_cache: dict[str, RobotsRules] | None = None,
+    robots_cache: RobotsCache | None = None,
 ) -> list[FetchResult]:
     """Synchronous entry point: one ``Fetcher`` for the whole batch."""
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["RobotsRules", "parse_robots", "product_token"]
+__all__ = ["RobotsCache", "RobotsRules", "parse_robots", "product_token"]
 
 
 def product_token(user_agent: str) -> str:
@@ -86,3 +86,23 @@ def parse_robots(text: str, user_agent: str) -> RobotsRules:
     rules = tuple(rule for agent in chosen for rule in groups[agent])
     delay = max((delays[a] for a in chosen if a in delays), default=None)
     return RobotsRules(rules=rules, crawl_delay=delay)
+
+
+class RobotsCache:
+    """Rules by host for one run, shared by every fetcher of the run.
+
+    A plain object rather than a dict on purpose: orchestration layers copy collections
+    they are handed (Prefect rebuilds task arguments), and a copy would forget hosts.
+    """
+
+    def __init__(self) -> None:
+        self._rules: dict[str, RobotsRules] = {}
+
+    def get(self, host: str) -> RobotsRules | None:
+        return self._rules.get(host)
+
+    def put(self, host: str, rules: RobotsRules) -> None:
+        self._rules[host] = rules
+
+    def __len__(self) -> int:
+        return len(self._rules)

@@ -31,7 +31,7 @@ from flows.fetch import (
     run_sync,
 )
 from flows.inputs import RawPage, Reject
-from flows.robots import RobotsRules
+from flows.robots import RobotsCache
 from flows.sources import Source, load_sources, sources_from_flags
 from flows.warc import iter_warc
 from warehouse import connect
@@ -139,7 +139,7 @@ def discover_targets(
     sources: Sequence[Source],
     *,
     config: FetchConfig,
-    robots_cache: dict[str, RobotsRules] | None = None,
+    robots_cache: RobotsCache | None = None,
 ) -> tuple[list[Target], list[Reject]]:
     """URLs named by the web sources, first source wins a URL named twice."""
 
@@ -200,7 +200,7 @@ def fetch_targets(
     *,
     db_path: str,
     config: FetchConfig,
-    robots_cache: dict[str, RobotsRules] | None = None,
+    robots_cache: RobotsCache | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
     """Fetch one batch (conditionally, when the archive has validators) and archive the bodies."""
