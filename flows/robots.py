@@ -84,8 +84,8 @@ def parse_robots(text: str, user_agent: str) -> RobotsRules:
     mine = [a for a in groups if a != "*" and (a == token or (a and a in token))]
     chosen = mine or (["*"] if "*" in groups else [])
     rules = tuple(rule for agent in chosen for rule in groups[agent])
-    delay = max((delays[a] for a in chosen if a in delays), default=None)
-    return RobotsRules(rules=rules, crawl_delay=delay)
+    crawl_delay = max((delays[a] for a in chosen if a in delays), default=None)
+    return RobotsRules(rules=rules, crawl_delay=crawl_delay)
 
 
 class RobotsCache:
