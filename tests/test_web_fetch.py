@@ -135,9 +135,12 @@ def test_per_host_concurrency_is_bounded_as_the_server_sees_it(site: Site) -> No
 def test_minimum_delay_between_requests_to_a_host(site: Site) -> None:
     for i in range(3):
         site.routes[f"/p{i}"] = Reply.html(PAGE)
-    fetch(site, "/p0", "/p1", "/p2", politeness=Politeness(concurrency=2, delay=0.2))
+    fetch(site, "/p0", "/p1", "/p2", politeness=Politeness(concurrency=2, delay=0.25))
+    # Seen from the server, gaps also carry the client's per-request latency jitter (a first
+    # connection is slower than a reused one); the client spaces the starts 0.25 s apart.
     starts = sorted(s.at for s in site.log if s.path.startswith("/p"))
-    assert all(b - a >= 0.19 for a, b in zip(starts, starts[1:], strict=False))
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(gaps) == 2 and min(gaps) >= 0.15 and starts[-1] - starts[0] >= 0.4, gaps
 
 
 def test_robots_disallowed_paths_are_never_requested(site: Site) -> None:
