@@ -464,3 +464,8 @@ def test_site_desks_are_not_people_but_short_site_keys_do_not_swallow_names():
     assert extract(page(head), url="https://edition.cnn.com/x").authors == ["Jill Disis"]
     head = meta("author", "Benjamin Njoroge", "name")
     assert extract(page(head), url="https://www.nj.com/x").authors == ["Benjamin Njoroge"]
+
+
+def test_kicker_inside_the_h1_is_joined_with_a_colon():
+    body = '<h1><span class="article-heading__kicker">Brexit</span> <span>What happens next</span></h1>'
+    assert extract(page("", body)).title == "Brexit: What happens next"
