@@ -48,6 +48,18 @@ def _build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query")
     sql.add_argument("--db", default="data/news.duckdb")
     sql.set_defaults(handler=_sql)
+
+    search = commands.add_parser("search", help="full-text search over titles and bodies, best BM25 match first")
+    search.add_argument("query")
+    search.add_argument("--db", default="data/news.duckdb")
+    search.add_argument("--limit", type=int, default=10)
+    search.set_defaults(handler=_search)
+
+    export = commands.add_parser("export", help="write articles, entities and mentions as files")
+    export.add_argument("--parquet", required=True, type=Path, metavar="DIR",
+                        help="folder for Parquet files partitioned by publication date")
+    export.add_argument("--db", default="data/news.duckdb")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -108,6 +120,56 @@ def _sql(args: argparse.Namespace) -> int:
         return 1
     finally:
         con.close()
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse import connect_read_only
+    from warehouse.search import SearchError, search
+
+    try:
+        con = connect_read_only(args.db)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 2
+    try:
+        hits = search(con, args.query, limit=args.limit)
+    except SearchError as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    if not hits:
+        print(f"no article matches {args.query!r}")
+    for rank, hit in enumerate(hits, 1):
+        day = f"{hit.published_at:%Y-%m-%d}" if hit.published_at else "----------"
+        print(f"{rank:>3}. {hit.score:6.2f}  {day}  {hit.site_name or '-'}  {hit.title or '(no title)'}")
+        print(f"     {hit.url}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse import connect_read_only
+    from warehouse.export import export_parquet
+
+    try:
+        con = connect_read_only(args.db)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 2
+    try:
+        written = export_parquet(con, args.parquet)
+    except (OSError, duckdb.Error) as exc:
+        print(f"newsingest: export failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    counts = ", ".join(f"{table} {rows}" for table, rows in written.items())
+    print(f"newsingest: wrote Parquet to {args.parquet}: {counts} rows (partitioned by publication date)")
     return 0
 
 

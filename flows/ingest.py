@@ -27,6 +27,7 @@ from flows.stages import find_entities, parse_pages
 from flows.summary import RunSummary, render_markdown
 from warehouse import BatchResult, EntityCount, connect, finish_run, load_batch, start_run, top_entities
 from warehouse.records import ArticleRecord
+from warehouse.search import has_index, rebuild_index
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ingest"]
 
@@ -136,6 +137,8 @@ def _close_run(
     con = connect(db_path)
     try:
         finish_run(con, run_id=run_id, pages_seen=pages_seen, result=totals, **status)
+        if "error" not in status and (totals.loaded or not has_index(con)):
+            rebuild_index(con)  # full-text search sees this run's articles
         return top_entities(con, run_id=run_id)
     finally:
         con.close()

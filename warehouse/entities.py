@@ -132,6 +132,8 @@ _ABBREVIATIONS = frozenset({"corp.", "inc.", "co.", "ltd.", "jr.", "sr.", "st.",
 _WHITESPACE = re.compile(r"\s+")
 _NOT_IN_NAMES = ("@", "://", "www.", "|", "\n")
 _MAX_WORDS = 8
+_MAX_CHARS = 60
+_SENTENCE_MARKS = frozenset("。，、；：！？“”「」『』")
 # Words that stand before a person's name in news copy and are not part of it.
 # The last one of them in a span cuts it: "Kremlin spokesman Dmitry Peskov" -> "Dmitry Peskov".
 _TITLES = frozenset(
@@ -157,7 +159,7 @@ def clean_name(name: str, label: str) -> tuple[str, str] | None:
     text = _WHITESPACE.sub(" ", text.translate(_BRACKET_CHARS)).strip()  # "[Vladimir] Putin"
     for _ in range(4):  # each rule may expose another: "the President's" ...
         before = text
-        text = text.strip(_EDGE)
+        text = _trim_symbols(text.strip(_EDGE))
         text = _DETERMINER.sub("", text)
         if label in ("PERSON", "GPE", "LOC", "NORP") or text.endswith("’s"):
             text = _POSSESSIVE.sub("", text)
@@ -170,6 +172,16 @@ def clean_name(name: str, label: str) -> tuple[str, str] | None:
     if _is_junk(text):
         return None
     return text, label
+
+
+def _trim_symbols(text: str) -> str:
+    """No name starts or ends with a symbol ("👁 Prepare"); a final dot is judged apart."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
+        end -= 1
+    return text[start:end].strip()
 
 
 def _keeps_dot(text: str) -> bool:
@@ -220,6 +232,8 @@ def _is_junk(text: str) -> bool:
         or not any(char.isalpha() for char in text)
         or text.islower()
         or len(text.split()) > _MAX_WORDS
+        or len(text) > _MAX_CHARS  # a sentence of a language written without spaces
+        or any(char in _SENTENCE_MARKS for char in text)
         or any(marker in text for marker in _NOT_IN_NAMES)
         or _DETERMINER.match(text) is not None
         or text.casefold() in ("the", "a", "an")

@@ -157,6 +157,10 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence
         " last_run_id = excluded.last_run_id, rejected_at = excluded.rejected_at",
         [[r.uri, r.source, r.stage, r.reason, r.detail[:2000], run_id, run_id, now] for r in rejects],
     )
+    con.executemany(  # the per-run history behind the rejects_by_run view
+        "INSERT INTO reject_events (run_id, uri, stage, reason, rejected_at) VALUES (?, ?, ?, ?, ?)",
+        [[run_id, r.uri, r.stage, r.reason, now] for r in rejects],
+    )
 
 
 def _split_time(value: datetime | None, zone_known: bool) -> tuple[datetime | None, str | None, datetime | None]:
