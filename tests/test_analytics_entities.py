@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers.article import Article
 from parsers.entities import Mention
@@ -209,3 +213,24 @@ def test_old_databases_are_re_keyed_on_open(tmp_path):
         (entity_id_for("Kirby", "PERSON"), "Kirby", "Kirby's", "a1"),
         (entity_id_for("Treasury", "ORG"), "Treasury", "The Treasury", "a1"),
     ])
+
+
+@given(st.text(max_size=40), st.sampled_from(["PERSON", "ORG", "GPE", "NORP", "EVENT"]))
+@settings(max_examples=300, deadline=None)
+def test_clean_names_never_start_with_a_determiner_or_hold_a_bracket(name, label):
+    result = clean_name(name, label)
+    if result is not None:
+        cleaned, _ = result
+        assert cleaned == cleaned.strip() and cleaned
+        assert not re.match(r"(?i)(the|a|an)\s", cleaned)
+        assert not set(cleaned) & set("[](){}")
+
+
+@given(st.text(alphabet="ab (EU)Tthe's.-", max_size=60), st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)),
+                                                                   max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_canonical_mentions_take_any_spans(body, spans):
+    mentions = [Mention(body[s : s + n], "ORG", s, min(s + n, len(body)), body[s : s + n])
+                for s, n in spans if s < len(body) and body[s : s + n].strip()]
+    found, _ = canonical_mentions(body, mentions)
+    assert all(body[m.start_char : m.end_char] == m.surface for m in found)

@@ -559,7 +559,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
         con.unregister(ids)
 
 
-def _register(con: duckdb.DuckDBPyConnection, **columns: Sequence[object]) -> str:
+def _register(con: duckdb.DuckDBPyConnection, **columns: Sequence[object] | np.ndarray) -> str:
     name = f"_rows_{uuid.uuid4().hex}"
     # Fixed-width unicode, not object arrays: DuckDB inspects object arrays element by element.
     con.register(
@@ -569,7 +569,7 @@ def _register(con: duckdb.DuckDBPyConnection, **columns: Sequence[object]) -> st
     return name
 
 
-def _bulk(con: duckdb.DuckDBPyConnection, statement: str, **columns: Sequence[object]) -> None:
+def _bulk(con: duckdb.DuckDBPyConnection, statement: str, **columns: Sequence[object] | np.ndarray) -> None:
     """Insert many rows by scanning NumPy columns (DuckDB binds Python parameters row by row)."""
     name = _register(con, **columns)
     try:
