@@ -72,6 +72,7 @@ GAP_COST = 5
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
 MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
 HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
+MIN_TITLE_WORDS = 5  # a first line taken as <title> without an h1 repeating it has this many words
 DATE_BELOW = 10  # failing that, the time line is looked for this many lines below the body's start
 DATE_ABOVE = 60  # ... and then this many above it
 
@@ -668,7 +669,7 @@ def _document_title(blocks: list[_Block], start: int) -> tuple[str, int | None] 
     ]
     headline = _strip_site_name(first)
     if not repeats:
-        if headline == first or len(headline.split()) < 3:
+        if headline == first or len(headline.split()) < MIN_TITLE_WORDS:
             return None  # no site name to strip: maybe not a <title> at all
         return headline, None
     above = [i for i in repeats if i < start]
@@ -751,8 +752,13 @@ def _header(blocks: list[_Block], start: int) -> _Header:
 
     if header.title is None:
         candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]
-        if candidates:
-            title_at = sorted(candidates, key=lambda i: (len(blocks[i].text), i))[-1]
+        # the headline is the nearest full heading above the body; a banner ("Site - Slogan") or a
+        # one-word kicker is not
+        headlines = [
+            i for i in candidates if len(blocks[i].text.split()) >= 3 and not _TITLE_SEPARATOR.search(blocks[i].text)
+        ]
+        if headlines or candidates:
+            title_at = max(headlines) if headlines else max(candidates, key=lambda i: (len(blocks[i].text), i))
             header.title = blocks[title_at].text
     if title_at is not None:
         header.used.add(title_at)

@@ -253,6 +253,14 @@ def test_rendered_page_title_comes_from_the_first_line() -> None:
     assert article.body == BODY
 
 
+def test_site_banner_first_line_is_not_the_title() -> None:
+    text = page("Example Gazette - Your trusted source", "Politics", "Budget passes after long debate", *PARAGRAPHS)
+    article = clean_text_dump(text)
+    assert article.title == "Budget passes after long debate"
+    assert article.section == "Politics"
+    assert article.body == BODY
+
+
 def test_teaser_list_after_the_article_is_dropped() -> None:
     teasers = []
     for n in range(4):
