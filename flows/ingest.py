@@ -5,26 +5,38 @@ The flow only tells the story; each task wraps a plain function from
 because every task run costs a few milliseconds of orchestration, and each
 batch is loaded in its own short transaction, so a run killed mid-way keeps
 the batches already loaded and the next run picks up the rest.
+
+For the Prefect UI: the run is named after its date and sources, task runs after
+their stage, source and batch (``parse-seeds-1``), and carry a ``source:<name>`` tag.
+Parse and entity results are cached by the pages' content, so a retried run skips
+work it already did. Every write to the warehouse happens inside a write window
+(``flows.writelock``), so concurrent runs wait for each other instead of failing.
 """
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import Task, flow, get_run_logger, tags, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.artifacts import RunProgress, publish_run_artifacts
+from flows.caching import entities_cache_key, parse_cache_key
+from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.stages import find_entities, parse_pages
-from flows.summary import RunSummary, render_markdown
+from flows.summary import RunSummary, SourceStats
+from flows.writelock import write_window
+from parsers.article import Article
 from warehouse import BatchResult, EntityCount, connect, finish_run, load_batch, start_run, top_entities
 from warehouse.records import ArticleRecord
 from warehouse.search import has_index, rebuild_index
@@ -32,51 +44,93 @@ from warehouse.search import has_index, rebuild_index
 __all__ = ["DEFAULT_BATCH_SIZE", "ingest"]
 
 DEFAULT_BATCH_SIZE = 50
+CACHE_FOR = timedelta(days=7)  # long enough for any retry; old results are not worth keeping
 T = TypeVar("T")
 
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
     files, missing = discover_files(paths)
-    get_run_logger().info("discovered %d file(s) in %s", len(files), ", ".join(paths))
+    logger = get_run_logger()
+    for source, found in _by_source(files).items():
+        logger.info("%s: discovered %d file(s)", source, len(found))
+    for reject in missing:
+        logger.warning("%s: %s (%s)", reject.source, reject.reason, reject.detail)
     return files, missing
 
 
 @task(name="read", cache_policy=NO_CACHE)
-def read(files: Sequence[LocalFile]) -> tuple[list[RawPage], list[Reject]]:
+def read(files: Sequence[LocalFile], source: str = "") -> tuple[list[RawPage], list[Reject]]:
     pages: list[RawPage] = []
     rejects: list[Reject] = []
     for outcome in map(read_file, files):
         (rejects if isinstance(outcome, Reject) else pages).append(outcome)  # type: ignore[arg-type]
+    get_run_logger().info("%s: read %d page(s), %d unreadable", source, len(pages), len(rejects))
     return pages, rejects
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Reject]]:
+@task(name="parse", cache_key_fn=parse_cache_key, cache_expiration=CACHE_FOR, persist_result=True)
+def parse(pages: Sequence[RawPage], source: str = "") -> tuple[list[ArticleRecord], list[Reject]]:
     records, rejects = parse_pages(pages)
-    logger = get_run_logger()
-    for reject in rejects:
-        logger.warning("rejected %s: %s (%s)", reject.uri, reject.reason, reject.detail)
+    get_run_logger().info("%s: parsed %d article(s), %d rejected", source, len(records), len(rejects))
     return records, rejects
 
 
-@task(name="entities", cache_policy=NO_CACHE)
-def entities(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
-    return find_entities(records)
+@task(name="entities", cache_key_fn=entities_cache_key, cache_expiration=CACHE_FOR, persist_result=True)
+def entities(records: Sequence[ArticleRecord], source: str = "") -> list[ArticleRecord]:
+    found = find_entities(records)
+    mentions = sum(len(record.mentions) for record in found)
+    get_run_logger().info("%s: %d mention(s) in %d article(s)", source, mentions, len(found))
+    return found
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load(db_path: str, run_id: str, records: Sequence[ArticleRecord], rejects: Sequence[Reject]) -> BatchResult:
-    con = connect(db_path)  # held only for this batch's transaction
-    try:
-        return load_batch(con, run_id=run_id, articles=records, rejects=rejects)
-    finally:
-        con.close()
+def load(
+    db_path: str, run_id: str, records: Sequence[ArticleRecord], rejects: Sequence[Reject], source: str = ""
+) -> BatchResult:
+    logger = get_run_logger()
+    for reject in rejects:
+        logger.warning("%s: rejected %s: %s (%s)", reject.source, reject.uri, reject.reason, reject.detail)
+    with write_window(db_path, logger=logger):
+        con = connect(db_path)  # held only for this batch's transaction
+        try:
+            result = load_batch(con, run_id=run_id, articles=records, rejects=rejects)
+        finally:
+            con.close()
+    logger.info(
+        "%s: loaded %d, unchanged %d, duplicates %d, rejects %d",
+        source, result.loaded, result.unchanged, result.duplicates, result.rejects,
+    )
+    return result
+
+
+@task(name="health", cache_policy=NO_CACHE)
+def health(db_path: str, run_id: str, articles: dict[str, list[Article]]) -> list[HealthReport]:
+    """Extraction health per source against its history; a flag is a warning and a Prefect event."""
+    logger = get_run_logger()
+    with write_window(db_path, logger=logger):
+        con = connect(db_path)
+        try:
+            reports = check_health(con, run_id=run_id, articles=articles)
+        finally:
+            con.close()
+    for report in reports:
+        h = report.health
+        logger.info(
+            "%s: health over %d article(s): title %.0f%%, authors %.0f%%, date %.0f%%, body %.0f%%, median %.0f chars",
+            h.source, h.articles, 100 * h.title_share, 100 * h.authors_share, 100 * h.published_share,
+            100 * h.body_share, h.median_body_chars,
+        )
+        for flag in report.flags:
+            logger.warning("%s: extraction health dropped: %s", flag.source, flag.describe())
+    emit_health_events(reports, run_id=run_id, db_path=db_path)
+    return reports
 
 
 def _run_name() -> str:
-    inputs = flow_run.parameters.get("paths") or []
-    return f"ingest-{datetime.now(UTC):%Y-%m-%d}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
+    inputs = flow_run.parameters.get("paths") or ["seeds"]
+    when = flow_run.scheduled_start_time or datetime.now(UTC)  # a scheduled run is named after its slot
+    return f"ingest-{when:%Y-%m-%d}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
 
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=False)
@@ -90,16 +144,38 @@ def ingest(
     started = time.perf_counter()
     run_id = flow_run.get_id() or str(uuid.uuid4())
     _open_run(db_path, run_id, paths)
+    stats: dict[str, SourceStats] = {}
+    parsed: dict[str, list[Article]] = defaultdict(list)
+    all_rejects: list[Reject] = []
+    totals = BatchResult()
     try:
         files, missing = discover(paths)
+        for reject in missing:
+            stats.setdefault(reject.source, SourceStats(reject.source)).add_rejects([reject])
         totals = load(db_path, run_id, [], missing) if missing else BatchResult()
-        all_rejects = list(missing)
-        for batch in _batched(files, batch_size):
-            pages, unreadable = read(batch)
-            records, unparsable = parse(pages)
-            records = entities(records)
-            totals += load(db_path, run_id, records, unreadable + unparsable)
-            all_rejects += unreadable + unparsable
+        all_rejects += missing
+        progress = RunProgress(len(files))
+        for source, source_files in _by_source(files).items():
+            tick = time.perf_counter()
+            stat = stats.setdefault(source, SourceStats(source, discovered=len(source_files)))
+            with tags(f"source:{source}"):
+                for number, batch in enumerate(_batched(source_files, batch_size), 1):
+                    label = f"{_slug(source)}-{number}"
+                    pages, unreadable = _named(read, label)(batch, source=source)
+                    records, unparsable = _named(parse, label)(pages, source=source)
+                    records = _named(entities, label)(records, source=source)
+                    result = _named(load, label)(db_path, run_id, records, unreadable + unparsable, source=source)
+                    stat.fetched += len(pages)
+                    stat.parsed += len(records)
+                    stat.add_result(result)
+                    stat.add_rejects(unreadable + unparsable)
+                    parsed[source] += [record.article for record in records]
+                    totals += result
+                    all_rejects += unreadable + unparsable
+                    progress.advance(len(batch))
+            stat.seconds += time.perf_counter() - tick
+        reports = health(db_path, run_id, dict(parsed))
+        progress.finish()
     except BaseException as exc:
         _close_run(db_path, run_id, 0, BatchResult(), status="failed", error=f"{type(exc).__name__}: {exc}")
         raise
@@ -113,8 +189,11 @@ def ingest(
         reject_reasons=RunSummary.count_reasons(all_rejects),
         top_entities=top,
         seconds=time.perf_counter() - started,
+        sources=list(stats.values()),
+        health=reports,
+        rejects=all_rejects,
     )
-    create_markdown_artifact(render_markdown(summary), key="ingest-summary", description="What this run did")
+    publish_run_artifacts(summary)
     get_run_logger().info(
         "loaded %d, unchanged %d, duplicates %d, rejects %d",
         totals.loaded, totals.unchanged, totals.duplicates, totals.rejects,
@@ -122,26 +201,45 @@ def ingest(
     return summary
 
 
+def _named(stage: Task[Any, T], label: str) -> Task[Any, T]:
+    """The stage's task with a run name the UI can tell apart: ``parse-seeds-2``."""
+    return stage.with_options(task_run_name=f"{stage.name}-{label}")
+
+
+def _slug(source: str) -> str:
+    name = Path(source).name or source
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:40] or "source"
+
+
+def _by_source(files: Sequence[LocalFile]) -> dict[str, list[LocalFile]]:
+    grouped: dict[str, list[LocalFile]] = defaultdict(list)
+    for local in files:
+        grouped[local.source].append(local)
+    return dict(grouped)
+
+
 def _open_run(db_path: str, run_id: str, paths: Sequence[str]) -> None:
-    con = connect(db_path)
-    try:
-        start_run(con, run_id=run_id, name=flow_run.get_name(), inputs=paths)
-    finally:
-        con.close()
+    with write_window(db_path):
+        con = connect(db_path)
+        try:
+            start_run(con, run_id=run_id, name=flow_run.get_name(), inputs=paths)
+        finally:
+            con.close()
 
 
 def _close_run(
     db_path: str, run_id: str, pages_seen: int, totals: BatchResult, **status: str
 ) -> list[EntityCount]:
     """Record how the run ended; returns its top entities for the summary."""
-    con = connect(db_path)
-    try:
-        finish_run(con, run_id=run_id, pages_seen=pages_seen, result=totals, **status)
-        if "error" not in status and (totals.loaded or not has_index(con)):
-            rebuild_index(con)  # full-text search sees this run's articles
-        return top_entities(con, run_id=run_id)
-    finally:
-        con.close()
+    with write_window(db_path):
+        con = connect(db_path)
+        try:
+            finish_run(con, run_id=run_id, pages_seen=pages_seen, result=totals, **status)
+            if "error" not in status and (totals.loaded or not has_index(con)):
+                rebuild_index(con)  # full-text search sees this run's articles
+            return top_entities(con, run_id=run_id)
+        finally:
+            con.close()
 
 
 def _batched(items: Sequence[T], size: int) -> Iterator[list[T]]:

@@ -1,0 +1,71 @@
+"""Extraction health in a run: measure each source, compare with its history, record, raise flags.
+
+A flag is logged as a warning, shown in the run summary, stored in ``source_health.flags``
+and emitted as a Prefect event (``newsingest.source.health.degraded``), so a Prefect
+automation can notify someone when a site's redesign breaks extraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+from prefect.events import emit_event
+
+from parsers.article import Article
+from warehouse.health import Baseline, HealthFlag, SourceHealth, baseline, flag_drops, measure, previous_health
+from warehouse.health import record_health as store_health
+
+__all__ = ["HEALTH_EVENT", "HealthReport", "check_health", "emit_health_events"]
+
+HEALTH_EVENT = "newsingest.source.health.degraded"
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    health: SourceHealth
+    baseline: Baseline
+    flags: list[HealthFlag] = field(default_factory=list)
+
+
+def check_health(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, articles: Mapping[str, Sequence[Article]]
+) -> list[HealthReport]:
+    """Measure, compare and store every source that yielded articles in this run."""
+    reports = []
+    for source, source_articles in articles.items():
+        health = measure(source, source_articles)
+        if health is None:
+            continue
+        base = baseline(previous_health(con, source=source, before_run=run_id))
+        flags = flag_drops(health, base)
+        store_health(con, run_id=run_id, health=health, flags=flags)
+        reports.append(HealthReport(health, base, flags))
+    return reports
+
+
+def emit_health_events(reports: Sequence[HealthReport], *, run_id: str, db_path: str) -> int:
+    """One event per flag; the source is the event's resource, the flow run a related one."""
+    emitted = 0
+    for report in reports:
+        for flag in report.flags:
+            event = emit_event(
+                event=HEALTH_EVENT,
+                resource={
+                    "prefect.resource.id": f"newsingest.source.{flag.source}",
+                    "prefect.resource.name": flag.source,
+                },
+                related=[{"prefect.resource.id": f"prefect.flow-run.{run_id}", "prefect.resource.role": "flow-run"}],
+                payload={
+                    "metric": flag.metric,
+                    "current": flag.current,
+                    "baseline": flag.baseline,
+                    "previous_runs": flag.runs,
+                    "articles": report.health.articles,
+                    "summary": flag.describe(),
+                    "db_path": db_path,
+                },
+            )
+            emitted += event is not None
+    return emitted
