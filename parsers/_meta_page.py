@@ -4,6 +4,7 @@ element, and what names the site. Shared by the metadata stages (``parsers.html_
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,7 +85,27 @@ def _read_meta(tree: HtmlElement) -> dict[str, list[str]]:
         # itemprop may hold several names: "datePublished dateCreated".
         for key in (element.get("itemprop") or "").lower().split():
             meta.setdefault(key, []).append(content)
+    for blob in meta.get("parsely-page", [])[:1]:
+        _add_parsely_page(meta, blob)
     return meta
+
+
+def _add_parsely_page(meta: dict[str, list[str]], blob: str) -> None:
+    """Parse.ly's older tag packs its fields into one JSON ``<meta name="parsely-page">``;
+    they join the separate ``parsely-*`` tags of the newer format."""
+    try:
+        data = json.loads(blob)
+    except ValueError:
+        return
+    if not isinstance(data, dict):
+        return
+    for name in ("title", "pub_date", "section"):
+        if isinstance(data.get(name), str):
+            meta.setdefault("parsely-" + name.replace("_", "-"), []).append(data[name])
+    authors = data.get("authors") or data.get("author")
+    for name in authors if isinstance(authors, list) else [authors]:
+        if isinstance(name, str):
+            meta.setdefault("parsely-author", []).append(name)
 
 
 def links(tree: HtmlElement, rel: str) -> list[str]:

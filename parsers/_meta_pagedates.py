@@ -93,6 +93,10 @@ def page_dates(page: PageSources) -> tuple[PageDate | None, PageDate | None]:
 
 def _first_date(values: list[Any]) -> PageDate | None:
     for value in values:
+        if isinstance(value, list):  # JSON-LD allows a list; its first entry is the date
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("@value")
         parsed = parse_date(value)
         if parsed is not None:
             return parsed

@@ -469,3 +469,26 @@ def test_site_desks_are_not_people_but_short_site_keys_do_not_swallow_names():
 def test_kicker_inside_the_h1_is_joined_with_a_colon():
     body = '<h1><span class="article-heading__kicker">Brexit</span> <span>What happens next</span></h1>'
     assert extract(page("", body)).title == "Brexit: What happens next"
+
+
+def test_parsely_page_json_and_sailthru_author():
+    blob = json.dumps({"title": "Parsely headline of the story", "pub_date": "2019-11-18T10:00:00Z",
+                       "authors": ["Ana Ruiz", "Bo Li"], "section": "Tech"}).replace('"', "&quot;")
+    result = extract(page(f'<meta name="parsely-page" content="{blob}">'))
+    assert result.title == "Parsely headline of the story"
+    assert result.published_at == datetime(2019, 11, 18, 10, 0, tzinfo=UTC)
+    assert result.authors == ["Ana Ruiz", "Bo Li"]
+    assert result.section == "Tech"
+    assert extract(page(meta("sailthru.author", "Jane Doe", "name"))).authors == ["Jane Doe"]
+
+
+def test_yoast_written_by_twitter_label():
+    head = meta("twitter:label1", "Written by", "name") + meta("twitter:data1", "Dieter Kuckelkorn", "name")
+    head += meta("author", "d.kuckelkorn@example.de", "name")
+    assert extract(page(head)).authors == ["Dieter Kuckelkorn"]
+
+
+def test_json_ld_date_as_list_or_value_object():
+    assert extract(page(ld({**ARTICLE, "datePublished": ["2024-01-02T03:04:05Z"]}))).published_at.day == 2
+    value = {"@value": "2024-01-03T03:04:05Z", "@type": "DateTime"}
+    assert extract(page(ld({**ARTICLE, "datePublished": value}))).published_at.day == 3
