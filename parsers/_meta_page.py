@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from parsers._meta_jsonld import JsonLd, read_json_ld
+from parsers._meta_jsonld import JsonLd, read_json_ld, type_names
 
 __all__ = [
     "PageSources",
@@ -30,6 +30,11 @@ __all__ = [
 _META_SECTION = ("article:section", "parsely-section", "section", "article.section", "dc.subject")
 _META_SITE = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher")
 _MIN_SITE_KEY = 3
+_MIN_HEADLINE_WORDS = 5
+_HOME_KEYS = frozenset(
+    "home homepage start startseite accueil inicio portada forside etusivu hem strona główna"
+    " stronagłówna titelseite frontpage".split()
+)
 _MAX_SITE_EXTRA = 6
 _WS = re.compile(r"\s+")
 
@@ -150,7 +155,32 @@ def _section(page: PageSources) -> str | None:
     value = text_value(page.ld_value("articleSection")) or page.first_meta(_META_SECTION)
     if value and "," in value and ", " not in value:
         value = value.split(",")[0].strip()  # a tag list ("game,news,slider"): its first tag
-    return value or None
+    return value or _breadcrumb_section(page)
+
+
+def _breadcrumb_section(page: PageSources) -> str | None:
+    """The deepest category of a JSON-LD ``BreadcrumbList``: not the home page, not the
+    site, and not the trail's last step when that step is the article itself."""
+    for obj in page.ld.objects:
+        if "breadcrumblist" not in type_names(obj):
+            continue
+        items = obj.get("itemListElement")
+        steps = [s for s in (items if isinstance(items, list) else []) if isinstance(s, dict)]
+        steps.sort(key=lambda s: s.get("position") if isinstance(s.get("position"), int) else 0)
+        names = []
+        for step in steps:
+            item = step.get("item")
+            name = text_value(step.get("name")) or (text_value(item.get("name")) if isinstance(item, dict) else None)
+            if name:
+                names.append(name)
+        headline = key_of(text_value(page.ld_value("headline")) or "")
+        if names and (len(names[-1].split()) >= _MIN_HEADLINE_WORDS or key_of(names[-1]) == headline):
+            names.pop()
+        keys = site_keys(page)
+        names = [n for n in names if key_of(n) not in _HOME_KEYS and not names_site(n, keys)]
+        if names:
+            return names[-1]
+    return None
 
 
 def site_aliases(page: PageSources) -> list[str]:

@@ -46,11 +46,16 @@ class TitleCandidate:
     source: str
 
 
-def choose_title(candidates: Iterable[TitleCandidate], *, site_names: Iterable[str] = ()) -> str | None:
+def choose_title(
+    candidates: Iterable[TitleCandidate], *, site_names: Iterable[str] = (), section_names: Iterable[str] = ()
+) -> str | None:
+    """The headline. ``site_names`` (and, matched whole only, ``section_names``) are cut off
+    a candidate's ends: "Headline - Politics | Example Times"."""
     sites = [k for k in (_key(s) for s in site_names) if len(k) >= 2]
+    sections = {k for k in (_key(s) for s in section_names) if k}
     cleaned: list[TitleCandidate] = []
     for cand in candidates:
-        text = strip_site_name(_tidy(cand.text), sites)
+        text = strip_site_name(_tidy(cand.text), sites, sections)
         if text and len(_key(text)) >= 2:
             cleaned.append(TitleCandidate(text, cand.weight, cand.source))
     cleaned = [c for c in cleaned if not _is_truncation(c.text, cleaned)] or cleaned
@@ -74,15 +79,20 @@ def choose_title(candidates: Iterable[TitleCandidate], *, site_names: Iterable[s
     return first[best].text
 
 
-def strip_site_name(title: str, site_keys: list[str]) -> str:
-    """Drop leading/trailing parts that name the site ("Headline | Site", "SITE - Headline")."""
+def strip_site_name(title: str, site_keys: list[str], section_keys: set[str] | frozenset[str] = frozenset()) -> str:
+    """Drop leading/trailing parts that name the site ("Headline | Site", "SITE - Headline")
+    or, exactly, its section ("Headline - Politics | Site")."""
     parts = _split_parts(title)
     if len(parts) < 2:
         return title
+
+    def drop(part: str) -> bool:
+        return _key(part) in section_keys or _is_site(part, site_keys)
+
     start, end = 0, len(parts)
-    while end - start > 1 and _is_site(parts[end - 1][0], site_keys):
+    while end - start > 1 and drop(parts[end - 1][0]):
         end -= 1
-    while end - start > 1 and _is_site(parts[start][0], site_keys):
+    while end - start > 1 and drop(parts[start][0]):
         start += 1
     if (start, end) == (0, len(parts)):
         return title

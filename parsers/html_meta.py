@@ -143,7 +143,7 @@ def _title(page: PageSources) -> str | None:
         # The visible headline outweighs any single machine-readable one but the JSON-LD headline.
         candidates.append(TitleCandidate(h1, 2.75 if rank == 0 else 0.5, "h1"))
     sites = [s for s in (page.site_name, publisher_name(page), *site_aliases(page)) if s]
-    return choose_title(candidates, site_names=sites + ([page.section] if page.section else []))
+    return choose_title(candidates, site_names=sites, section_names=[page.section] if page.section else [])
 
 
 def _headings(page: PageSources) -> list[str]:

@@ -492,3 +492,24 @@ def test_json_ld_date_as_list_or_value_object():
     assert extract(page(ld({**ARTICLE, "datePublished": ["2024-01-02T03:04:05Z"]}))).published_at.day == 2
     value = {"@value": "2024-01-03T03:04:05Z", "@type": "DateTime"}
     assert extract(page(ld({**ARTICLE, "datePublished": value}))).published_at.day == 3
+
+
+def test_breadcrumb_gives_the_section_when_nothing_else_does():
+    crumbs = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": "Home"},
+            {"@type": "ListItem", "position": 2, "name": "Politik"},
+            {"@type": "ListItem", "position": 3, "item": {"name": "Ausland"}},
+            {"@type": "ListItem", "position": 4, "name": "Russlands Schattenflotte: USA stoppen ein Geisterschiff"},
+        ],
+    }
+    article = {k: v for k, v in ARTICLE.items() if k != "articleSection"}
+    assert extract(page(ld(article) + ld(crumbs))).section == "Ausland"
+
+
+def test_section_suffix_is_stripped_only_when_it_is_the_section():
+    head = "<title>Fake News - the week in review | Example</title>" + meta("article:section", "News")
+    assert extract(page(head)).title == "Fake News - the week in review"
+    head = "<title>The week in review - News | Example</title>" + meta("article:section", "News")
+    assert extract(page(head)).title == "The week in review"
