@@ -216,6 +216,7 @@ _ZONE = re.compile(
 )
 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|text:|texto:|autor:|author:)\s+(?P<names>.+)$", re.I)
+_SOURCE_LINE = re.compile(r"^(?:source|sources|quelle|fuente|fonte|bron|kilde|källa)\s*:\s*(?P<source>\S.*)$", re.I)
 _BYLINE_WORD = re.compile(r"^(?:by|von|par|por|di|door|av|af|text|texto|autor|author)\s*:?$", re.I)
 _NAME = re.compile(
     r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*|de|van|von|der|da|del|la|le|bin|al-\w+)){0,4}$"
@@ -749,6 +750,14 @@ def _header(blocks: list[_Block], start: int) -> _Header:
             header.used.add(found)
 
     header.authors = _find_authors(blocks, header, lo, body_start)
+    # "Source: Reuters" names a syndicated story's origin outright
+    for i in [*window, *range(body_start, min(len(blocks), body_start + DATE_BELOW))]:
+        block = blocks[i]
+        labelled = _SOURCE_LINE.match(block.text) if block.kind == "text" and len(block.text) < 80 else None
+        if labelled:
+            header.source = labelled["source"].strip()
+            header.used.add(i)
+            break
 
     if header.title is None:
         candidates = [i for i in window if _is_heading(blocks[i]) and counts[blocks[i].text] == 1]
@@ -767,7 +776,7 @@ def _header(blocks: list[_Block], start: int) -> _Header:
         below = [i for i in range(title_at + 1, min(body_start, title_at + 3)) if blocks[i].kind == "text"]
         for i in above:
             twins = [j for j in below if blocks[j].text == blocks[i].text]
-            if twins and len(blocks[i].text.split()) <= 6:
+            if twins and len(blocks[i].text.split()) <= 6 and header.source is None:
                 header.source = blocks[i].text
                 header.used.update([i, *twins])
         # the section is the short line just above the title (and its source line)

@@ -190,6 +190,13 @@ def test_source_line_repeated_around_the_title() -> None:
     assert "Agence France-Presse" not in article.body
 
 
+def test_labelled_source_line() -> None:
+    text = page("Budget passes after long debate", "Source: Agence France-Presse", "March 3, 2024", *PARAGRAPHS)
+    article = clean_text_dump(text)
+    assert article.source == "Agence France-Presse"
+    assert article.body == BODY
+
+
 def test_byline_gives_authors_and_leaves_the_body() -> None:
     text = page("Budget passes after long debate", "By Jane Doe and John Roe", "March 3, 2024", *PARAGRAPHS)
     article = clean_text_dump(text)
