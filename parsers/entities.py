@@ -621,6 +621,18 @@ _PLACE_VOTE = 1.5
 _LABEL_ORDER = ("GPE", "LOC", "PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART")
 
 
+# Labels whose all-capital spellings are datelines or bylines ("LONDON", "JOHN SMITH"),
+# not acronyms as they are for organisations ("NATO", "UNICEF").
+_TITLE_CASED_LABELS = frozenset({"GPE", "LOC", "PERSON"})
+
+
+def _uncapitalise(name: str) -> str:
+    """ "NEW YORK" -> "New York", "WASHINGTON D.C." -> "Washington D.C."; short or mixed names stay."""
+    if not name.isupper() or sum(char.isalpha() for char in name) <= 4:
+        return name
+    return " ".join(word.title() if len(word) > 2 and "." not in word else word for word in name.split())
+
+
 def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequence[bool]) -> list[Mention]:
     scores: defaultdict[str, dict[str, float]] = defaultdict(dict)
     fixed: dict[str, str] = {}
@@ -644,7 +656,8 @@ def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequ
             label_of[final] = next(s.label for s, f in zip(spans, finals, strict=True) if f == final)
         # The spelling the article uses most, a capitalised one over a dateline's
         # capitals: "Washington" over "WASHINGTON".
-        name_of[final] = max(spellings[final].items(), key=lambda kv: (not kv[0].isupper(), kv[1]))[0]
+        name = max(spellings[final].items(), key=lambda kv: (not kv[0].isupper(), kv[1]))[0]
+        name_of[final] = _uncapitalise(name) if label_of[final] in _TITLE_CASED_LABELS else name
     mentions = [
         Mention(name_of[final], label_of[final], span.start, span.end, body[span.start : span.end])
         for span, final in zip(spans, finals, strict=True)

@@ -497,6 +497,18 @@ def test_title_cue_leaves_government_bodies_alone():
     assert [m.label for m in got] == ["ORG", "ORG"]
 
 
+def test_dateline_capitals_become_a_name_but_acronyms_stay():
+    body = "NEW YORK — Officials at NATO and UNICEF met JOHN O'NEILL and the UAE in WASHINGTON D.C."
+    marks = (
+        ("NEW YORK", "GPE"), ("NATO", "ORG"), ("UNICEF", "ORG"), ("JOHN O'NEILL", "PERSON"),
+        ("UAE", "GPE"), ("WASHINGTON D.C.", "GPE"),
+    )
+    got = normalise_spans(body, spans(body, *marks))
+    assert [m.name for m in got] == [
+        "New York", "NATO", "UNICEF", "John O'Neill", "United Arab Emirates", "Washington D.C.",
+    ]
+
+
 def test_parenthetical_after_a_name_is_closed_in_text_and_left_out_of_the_name():
     body = "Stocks on the Shanghai Composite (SHCOMP) fell; the Indiana Jones Collection (PS4) sold."
     marks = (("Shanghai Composite (SHCOMP", "ORG"), ("Indiana Jones Collection (", "PRODUCT"))
