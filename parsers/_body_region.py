@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 __all__ = ["Region", "find_region", "region_blocks", "text_of"]
 
 # Ancestors whose prose is never the story.
@@ -33,6 +35,8 @@ _NEGATIVE = re.compile(
 )
 _POSITIVE = re.compile(r"(?:^|[\s_-])(?:article|content|body|entry|post|story|text|main|prose)", re.IGNORECASE)
 _MIN_BLOCK = 50
+# unclosed tags in broken markup can leave the whole story inside an <aside> or <li>
+_holds_story = etree.XPath("boolean(.//article | .//main | .//h1)")
 _CONTAINERS = frozenset({"div", "td", "section", "article", "pre", "main"})
 
 
@@ -64,6 +68,14 @@ def _link_chars(el: Any, inline_only: bool) -> int:
     return sum(len(a.text_content().strip()) for a in links)
 
 
+_EXCERPT_END = re.compile(r"(?:\u2026|\.\.\.|\[\.\.\.\]|\[\u2026\])\W*$")
+
+
+def _is_excerpt(text: str) -> bool:
+    """Cut-off text ("... to make a plan for …") is a teaser for another page."""
+    return bool(_EXCERPT_END.search(text[-12:]))
+
+
 def _prose_blocks(root: Any) -> list[tuple[Any, int, str]]:
     """Blocks of running text in document order, outside page furniture."""
     out = []
@@ -74,7 +86,7 @@ def _prose_blocks(root: Any) -> list[tuple[Any, int, str]]:
             stack.pop()
             continue
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP:
+        if not isinstance(tag, str) or tag in _SKIP and not (tag in _OUTSIDE and _holds_story(child)):
             continue
         if tag == "p":
             text = child.text_content().strip()
@@ -87,7 +99,7 @@ def _prose_blocks(root: Any) -> list[tuple[Any, int, str]]:
             stack.append(iter(child))
             continue
         n = len(text)
-        if n >= _MIN_BLOCK and _link_chars(child, inline_only=inline_links) <= 0.3 * n:
+        if n >= _MIN_BLOCK and not _is_excerpt(text) and _link_chars(child, inline_only=inline_links) <= 0.3 * n:
             out.append((child, n, text))
     return out
 
@@ -187,7 +199,9 @@ def region_blocks(region: Region) -> list[tuple[str, str, int]]:
             if not isinstance(tag, str) or tag in _SKIP or _weight(child) < 1:
                 continue
             if tag == "p" or tag == "pre":
-                emit("p", child, " ".join(text_of(child).split()))
+                text = " ".join(text_of(child).split())
+                if not _is_excerpt(text):
+                    emit("p", child, text)
             elif tag in _HEADINGS:
                 emit("head", child, " ".join(text_of(child).split()))
             elif tag in ("ul", "ol"):
@@ -197,7 +211,7 @@ def region_blocks(region: Region) -> list[tuple[str, str, int]]:
                 emit("quote", child, " ".join(text_of(child).split()))
             else:
                 own = " ".join(_own_text(child).split())
-                if len(own) >= _MIN_BLOCK:
+                if len(own) >= _MIN_BLOCK and not _is_excerpt(own):
                     emit("p", child, own, inline_links=True)
                 walk(child)
 

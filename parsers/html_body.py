@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
-from lxml import etree
 from lxml import html as lxml_html
 
+from parsers._body_clean import preclean
 from parsers._body_region import Region, find_region, region_blocks
 
 __all__ = ["extract_body"]
@@ -33,10 +33,12 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None) -> 
     """Article text of ``tree``: paragraphs separated by one blank line. May mutate ``tree``."""
     titles = _title_keys(tree, metadata)
     structured = _structured_body(tree, metadata)
-    # 1. code and vector art are never text; dropping them up front shrinks every later pass
-    etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
-    _drop_furniture(tree)
-    region = find_region(tree, _title_heading(tree, titles))
+    heading = _title_heading(tree, titles)
+    # 1. (also shrinks the tree, so every later pass is faster)
+    dropped = preclean(tree, keep=heading)
+    if _DEBUG is not None:
+        _DEBUG.extend(("preclean", " ".join(el.text_content().split())) for el in dropped)
+    region = find_region(tree, heading)
     blocks = _filter(_extract(tree, url), titles)
     if region is not None and _misses_region(blocks, region):
         blocks = _rescue(blocks, region, titles, url)
@@ -51,24 +53,6 @@ _MIN_CHARS = 50
 
 
 _PRECISION = False
-_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas")
-
-
-# Page furniture by element: the site's own header, navigation, asides and footer.
-# A <header> inside the article holds its title and standfirst: kept. Not <form>:
-# some sites wrap the whole page in one.
-_FURNITURE = etree.XPath(
-    "//nav | //aside | //footer | //dialog | //select | //button"
-    " | //header[not(ancestor::article or ancestor::main)]"
-)
-
-
-def _drop_furniture(tree: Any) -> None:
-    for el in _FURNITURE(tree):
-        if el.getparent() is not None:
-            el.drop_tree()
-
-
 def _extract(tree: Any, url: str | None) -> list[_Block]:
     doc = trafilatura.bare_extraction(
         tree,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from parsers._body_clean import preclean
 from parsers.dom import parse_html
 from parsers.html_body import extract_body
 
@@ -155,3 +156,66 @@ def test_bylines_and_datelines_are_dropped(byline: str) -> None:
 
 def test_empty_page_gives_empty_text() -> None:
     assert body_of("<html><body><nav><a href='/'>Home</a></nav></body></html>") == ""
+
+
+def test_story_split_into_identical_containers_around_ads_is_kept_whole() -> None:
+    chunks = "".join(
+        f'<div class="body__chunk"><p>{p}</p></div><div class="ad-slot">Advertisement</div>' for p in PARAS
+    )
+    html = f"""<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>
+<div class="chunks">{chunks}</div></article>
+<div class="sidebar"><h3>Most read</h3><p><a href="/x">Lifeboat crew rescue walkers cut off by the tide</a></p></div>
+</body></html>"""
+    body = body_of(html)
+    assert all(p in body for p in PARAS)
+    assert "Advertisement" not in body and "Lifeboat" not in body
+
+
+def test_story_left_inside_an_unclosed_aside_is_still_found() -> None:
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    html = f"""<html><head><title>{TITLE}</title></head><body>
+<aside class="col-side"><div class="promo">Subscribe today</div>
+<article><h1>{TITLE}</h1><div class="story">{paras}</div></article></aside></body></html>"""
+    body = body_of(html)
+    assert all(p in body for p in PARAS)
+
+
+def test_modifier_class_on_the_story_container_does_not_drop_it() -> None:
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    html = f"""<html><head><title>{TITLE}</title></head><body><main><h1>{TITLE}</h1>
+<div class="story-body has-comments with-share-bar">{paras}</div></main></body></html>"""
+    assert body_of(html).split("\n\n") == PARAS
+
+
+@pytest.mark.parametrize(
+    ("markup", "dropped"),
+    [
+        ('<div class="article-share__bar">Share on Facebook</div>', True),
+        ('<div id="taboola-below-article">Promoted stories</div>', True),
+        ('<section class="RelatedStories">More on this</section>', True),
+        ('<div role="dialog">We use cookies</div>', True),
+        ('<div aria-label="Share this article">Share</div>', True),
+        ('<figure><img src="a.jpg"><figcaption class="caption">A ferry</figcaption></figure>', True),
+        # embedded posts the story quotes, and the standfirst that German sites call "Teaser"
+        ('<div class="social-media-embed"><blockquote>A post the story quotes</blockquote></div>', False),
+        ('<p class="ArticleTeaser-text">The standfirst of the story</p>', False),
+        # words inside other words are not furniture
+        ('<div class="shared-content adrail-layout">Story text</div>', False),
+    ],
+)
+def test_preclean_vocabulary(markup: str, dropped: bool) -> None:
+    tree = parse_html(f"<html><body><main><h1>{TITLE}</h1><p>{PARAS[0]}</p>{markup}</main></body></html>")
+    text_before = "".join(tree.xpath("//main/*[last()]//text()"))
+    preclean(tree)
+    assert (text_before not in tree.text_content()) is dropped
+
+
+def test_related_posts_with_cut_off_excerpts_are_not_taken_for_the_story() -> None:
+    related = "".join(
+        f'<div class="post"><h3><a href="/p{i}">Older story number {i}</a></h3><p>This is the opening of an '
+        f"older story about the harbour, the ferries and the birds on the spit, cut off here to make the "
+        f"reader click through to \u2026</p></div>"
+        for i in range(8)
+    )
+    body = body_of(page(page_extra=f'<section class="more-posts">{related}</section>'))
+    assert body.split("\n\n") == PARAS
