@@ -27,7 +27,7 @@ _META_AUTHOR = (
     "byl",
     "cxenseparse:author",
 )
-# Visible-page fallbacks (stage 3 and 4), searched inside the article when there is one.
+# Visible bylines, searched inside the article when there is one.
 _BYLINE_XPATH = (
     ".//*[@itemprop='author']",
     ".//*[@rel='author']",
@@ -48,6 +48,7 @@ _MAX_LEAD_IN_CHARS = 120
 _MAX_BOLD_BYLINE_PARAGRAPH = 4
 _MAX_BOLD_BYLINE_CHARS = 80
 _WS = re.compile(r"\s+")
+
 
 def page_authors(page: PageSources) -> list[str]:
     """JSON-LD persons; else persons named in author <meta> tags; else the visible byline;

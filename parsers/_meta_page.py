@@ -38,6 +38,7 @@ _HOME_KEYS = frozenset(
 _MAX_SITE_EXTRA = 6
 _WS = re.compile(r"\s+")
 
+
 @dataclass
 class PageSources:
     """Stage 1: the page's structured sources, read once."""

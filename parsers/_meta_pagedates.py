@@ -71,7 +71,9 @@ _DATE_LABEL = re.compile(
 _MAX_LABEL_CHARS = 120
 _WS = re.compile(r"\s+")
 
+
 def page_dates(page: PageSources) -> tuple[PageDate | None, PageDate | None]:
+    """(published, modified): each the first sane value in order of trust."""
     published = _first_date(
         [page.ld_value("datePublished"), page.ld_value("dateCreated")]
         + [v for name in _META_PUBLISHED for v in page.meta.get(name, [])]
