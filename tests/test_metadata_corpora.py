@@ -49,3 +49,28 @@ def test_publishers_metadata_figures():
     aware = [m for m in results if m.published_at is not None and m.published_tz_known]
     assert all(m.published_at.tzinfo is not None for m in aware)
     assert all(m.published_at.tzinfo is None for m in results if m.published_at and not m.published_tz_known)
+
+
+@pytest.mark.slow
+@pytest.mark.corpora
+@pytest.mark.skipif(not corpus_available("article-extraction"), reason="../shared/corpora/article-extraction is absent")
+def test_metadata_invariants_on_pages_without_metadata_truth():
+    """The article-extraction corpus has no metadata truth: check what must hold on any page."""
+    pages = load_corpus("article-extraction")
+    results, _ = extract_all(pages)
+    titled = [m for m in results if m.title]
+    assert len(titled) >= 0.98 * len(pages)
+    for meta in results:
+        for name in meta.authors:
+            assert "@" not in name and "http" not in name.lower() and not any(ch.isdigit() for ch in name), name
+            assert 0 < len(name.split()) <= 6, name
+        if meta.title and meta.site_name:
+            assert meta.title.casefold() != meta.site_name.casefold()
+            assert not meta.title.casefold().endswith("| " + meta.site_name.casefold())
+        if meta.published_at is not None:
+            assert datetime(1990, 1, 1) <= meta.published_at.replace(tzinfo=None) <= datetime.now()
+            assert meta.published_tz_known == (meta.published_at.tzinfo is not None)
+        if meta.language is not None:
+            assert len(meta.language) == 2
+    dated = [m for m in results if m.published_at is not None]
+    assert len(dated) >= 0.95 * len(pages)  # 101 of 102 when written
