@@ -27,6 +27,11 @@ string work on character offsets, numbered the same way in the code:
    ("Wray thanked ..." after "Christopher Wray"), where that is safe.
 
 Offsets always index the body given: ``body[m.start_char:m.end_char] == m.text``.
+
+Speed: the recogniser is nearly all of the cost (about 22 seed-sized bodies of
+2,300 characters per CPU-second, one process); steps 1-8 are linear in the
+number of spans and take a few percent of that. Use ``find_mentions_batch``
+(``nlp.pipe``), with ``n_process=2`` on two idle cores.
 """
 
 from __future__ import annotations

@@ -468,6 +468,14 @@ def test_batch_matches_single_calls(nlp, own_mentions):
     assert got == [own_mentions, [], [], own_mentions]
 
 
+@pytest.mark.slow
+def test_batch_in_two_processes_matches(nlp, own_mentions):
+    bodies = [OWN_ARTICLE, SECOND_ARTICLE] * 2
+    single = find_mentions_batch(bodies, nlp=nlp)
+    assert single[0] == own_mentions
+    assert find_mentions_batch(bodies, nlp=nlp, n_process=2, batch_size=1) == single
+
+
 def test_load_nlp_is_cached_and_lean():
     nlp = load_nlp()
     assert load_nlp() is nlp
@@ -539,7 +547,7 @@ _PIECES = [
     cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 60), st.sampled_from(sorted(ENTITY_LABELS))),
                   max_size=12),
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_any_spans_give_valid_clean_mentions(pieces, cuts):
     body = "".join(pieces)
     raw, at = [], 0
