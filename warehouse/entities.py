@@ -4,11 +4,15 @@
 names of many articles into one set of entities, at load time, inside the
 batch's transaction.
 
-An entity's id is a hash of a coarse *kind* (person or other) and a normalised
-*key* of its name (case, accents, dots and dashes folded: "U.S." and "US",
-"al-Assad" and "Al Assad" are one key). Its label is not part of the id: it is
-a vote over all its mentions and may change as articles arrive; the id does
-not. Ids are therefore the same in every run and every database.
+An entity's id is a hash of a normalised *key* of its name (case, accents,
+dots and dashes folded: "U.S." and "US", "al-Assad" and "Al Assad" are one
+key). Its label is not part of the id: it is a vote over all its mentions and
+may change as articles arrive; the id does not. Ids are therefore the same in
+every run and every database. Not even a coarse kind (person or not) enters
+the id: on the corpora the small model gives one name both kinds far more often
+("Trump" read as ORG for a whole article, "Lesotho" as a person once) than two
+real-world things share a bare name, and a person's bare surname already joins
+the full name within its article.
 
 Per article (pure: ``canonical_mentions``):
 
@@ -24,13 +28,14 @@ Per article (pure: ``canonical_mentions``):
 
 In the warehouse (``store_mentions``):
 
-4. each mention gets the entity of its (kind, key), or, when its key is a
+4. each mention gets the entity of its key, or, when its key is a
    short form some article defined, the full name's entity;
 5. a new definition re-points the short form's earlier mentions, in every
    article, and removes its entity;
 6. the touched entities get their name (the most used spelling), label
-   (vote over mentions), counts, first and last seen, and the low-confidence
-   mark (a singleton: one mention in one article) recomputed.
+   (vote over mentions: the label most articles give it, then most mentions),
+   counts, first and last seen, and the low-confidence mark (a singleton: one
+   mention in one article) recomputed.
 """
 
 from __future__ import annotations
@@ -97,7 +102,7 @@ class Definition:
 
 
 def kind_of(label: str) -> str:
-    """The coarse kind in an entity's id: the small model confuses ORG, GPE and LOC, seldom a person."""
+    """The coarse kind of a label: person or other (informational; not part of the id)."""
     return "person" if label == "PERSON" else "other"
 
 
@@ -115,9 +120,9 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
-def entity_id_for(name: str, label: str) -> str:
-    """The stable id of the entity a name with this label belongs to (before any alias definition)."""
-    return _digest(kind_of(label), entity_key(name))
+def entity_id_for(name: str) -> str:
+    """The stable id of the entity a name belongs to, whatever its label (before any alias definition)."""
+    return _digest("entity", entity_key(name))
 
 
 # --------------------------------------------------------------------------- 1. cleaning
@@ -410,21 +415,23 @@ def store_mentions(
         rows += [(article_id, m) for m in found]
         for definition in defined:
             definitions.setdefault(definition.alias_key, (definition, article_id))
-    redirects = _known_redirects(con, {m.key for _, m in rows} | set(definitions))
-    touched |= _define(con, definitions, redirects)
+    keys = {m.key for _, m in rows} | set(definitions) | {entity_key(d.full_name) for d, _ in definitions.values()}
+    redirects, full_names = _known_redirects(con, keys)
+    touched |= _define(con, definitions, redirects, full_names)
     if not rows:
         _refresh(con, touched)
         return
     ids = [_resolve(m, redirects) for _, m in rows]
     rows = [
-        (article_id, m if m.via_alias or m.key not in redirects or _digest(m.kind, m.key) == entity_id
+        (article_id, m if m.via_alias or m.key not in redirects or entity_id_for(m.name) == entity_id
          else replace(m, via_alias=True))
         for (article_id, m), entity_id in zip(rows, ids, strict=True)
     ]
     entities: dict[str, tuple[str, str, str, str]] = {}
     for entity_id, (_, mention) in zip(ids, rows, strict=True):
         if entity_id not in entities:
-            entities[entity_id] = (mention.name, mention.label, mention.kind, mention.key)
+            name = full_names.get(entity_id, mention.name)  # a short form's entity is the full name's
+            entities[entity_id] = (name, mention.label, mention.kind, entity_key(name))
     _bulk(
         con,
         "INSERT INTO entities (entity_id, name, label, kind, key) SELECT * FROM {rows} ON CONFLICT DO NOTHING",
@@ -453,26 +460,28 @@ def store_mentions(
 def _resolve(mention: CanonicalMention, redirects: dict[str, str]) -> str:
     if mention.key in redirects and not (mention.kind == "person" and " " in mention.name):
         return redirects[mention.key]
-    return _digest(mention.kind, mention.key)
+    return entity_id_for(mention.name)
 
 
-def _known_redirects(con: duckdb.DuckDBPyConnection, keys: set[str]) -> dict[str, str]:
+def _known_redirects(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Short forms among ``keys`` already defined: alias key -> entity id, and entity id -> full name."""
     if not keys:
-        return {}
+        return {}, {}
     name = _register(con, alias_key=sorted(keys))
     try:
         rows = con.execute(
-            f"SELECT r.alias_key, r.entity_id FROM entity_redirects r JOIN {name} k USING (alias_key)"
+            f"SELECT r.alias_key, r.entity_id, r.full_name FROM entity_redirects r JOIN {name} k USING (alias_key)"
         ).fetchall()
     finally:
         con.unregister(name)
-    return dict(rows)
+    return {key: entity_id for key, entity_id, _ in rows}, {entity_id: full for _, entity_id, full in rows}
 
 
 def _define(
     con: duckdb.DuckDBPyConnection,
     definitions: dict[str, tuple[Definition, str]],
     redirects: dict[str, str],
+    full_names: dict[str, str],
 ) -> set[str]:
     """Record new definitions and fold the short forms' existing entities into the full names' (5).
 
@@ -483,12 +492,15 @@ def _define(
         if alias_key in redirects:
             continue
         full_key = entity_key(definition.full_name)
-        target = redirects.get(full_key) or _digest(kind_of(definition.label), full_key)
+        target = redirects.get(full_key) or entity_id_for(definition.full_name)
+        full_name = full_names.get(target, definition.full_name)
         con.execute(
-            "INSERT INTO entity_redirects (kind, alias_key, alias, entity_id, defined_in) VALUES (?, ?, ?, ?, ?)",
-            [kind_of(definition.label), alias_key, definition.alias, target, article_id],
+            "INSERT INTO entity_redirects (kind, alias_key, alias, entity_id, defined_in, full_name)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [kind_of(definition.label), alias_key, definition.alias, target, article_id, full_name],
         )
         redirects[alias_key] = target
+        full_names[target] = full_name
         merged = [
             row[0]
             for row in con.execute(
@@ -500,7 +512,7 @@ def _define(
         placeholders = ", ".join("?" * len(merged))
         con.execute(
             "INSERT INTO entities (entity_id, name, label, kind, key) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [target, definition.full_name, definition.label, kind_of(definition.label), full_key],
+            [target, full_name, definition.label, kind_of(definition.label), entity_key(full_name)],
         )
         con.execute(
             f"UPDATE mentions SET entity_id = ?, via_alias = true WHERE entity_id IN ({placeholders})",
@@ -520,7 +532,7 @@ WITH m AS (
     FROM mentions m JOIN articles a USING (article_id) JOIN {ids} t USING (entity_id)
 ),
 labels AS (
-    SELECT entity_id, label, count(*) AS n FROM m GROUP BY ALL
+    SELECT entity_id, label, count(DISTINCT article_id) AS articles, count(*) AS n FROM m GROUP BY ALL
 ),
 names AS (
     SELECT entity_id, name, count(*) FILTER (WHERE NOT via_alias) AS own, count(*) AS n FROM m GROUP BY ALL
@@ -531,7 +543,7 @@ figures AS (
     FROM m GROUP BY ALL
 )
 SELECT f.*,
-       (SELECT arg_max(l.label, {{'n': l.n, 'order': -coalesce(list_position(?, l.label), 99)}})
+       (SELECT arg_max(l.label, {{'articles': l.articles, 'n': l.n, 'order': -coalesce(list_position(?, l.label), 99)}})
         FROM labels l WHERE l.entity_id = f.entity_id) AS label,
        (SELECT arg_max(x.name, {{'own': x.own > 0, 'cased': x.name <> upper(x.name), 'n': x.n, 'name': x.name}})
         FROM names x WHERE x.entity_id = f.entity_id) AS name
@@ -546,7 +558,9 @@ def _refresh(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
     ids = _register(con, entity_id=sorted(entity_ids))
     try:
         con.execute(
-            "UPDATE entities SET name = s.name, label = s.label, mentions = s.mentions, articles = s.articles,"
+            "UPDATE entities SET name = s.name, label = s.label,"
+            " kind = CASE WHEN s.label = 'PERSON' THEN 'person' ELSE 'other' END,"
+            " mentions = s.mentions, articles = s.articles,"
             " first_seen = s.first_seen, last_seen = s.last_seen, low_confidence = s.mentions <= 1"
             f" FROM ({_REFRESH.format(ids=ids)}) s WHERE entities.entity_id = s.entity_id",
             [_LABEL_ORDER],
@@ -582,10 +596,11 @@ def _bulk(con: duckdb.DuckDBPyConnection, statement: str, **columns: Sequence[ob
 
 
 def upgrade_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Re-key entities loaded before canonical ids (migration 030); returns how many mentions moved.
+    """Re-key entities of an older id scheme (migrations 030, 033); returns how many mentions moved.
 
-    The old id hashed (label, name); the new one hashes (kind, key), and the names are
-    cleaned again on the way. A no-op (one query) on an up-to-date database.
+    The first id hashed (label, name), the second (kind, key); the id now hashes the key
+    alone. Names are cleaned and short-form definitions found again on the way. A no-op
+    (one query) on an up-to-date database.
     """
     if not con.execute("SELECT count(*) FROM entities WHERE kind IS NULL").fetchone()[0]:  # type: ignore[index]
         return 0
@@ -598,6 +613,7 @@ def upgrade_entities(con: duckdb.DuckDBPyConnection) -> int:
         old = [row[0] for row in con.execute("SELECT entity_id FROM entities").fetchall()]
         con.execute("DELETE FROM mentions")
         con.execute("DELETE FROM entities")
+        con.execute("DELETE FROM entity_redirects")  # their targets carry old ids: found again below
         by_article: dict[str, tuple[str, list[_Stored]]] = {}
         for article_id, body, start, end, surface, name, label in rows:
             by_article.setdefault(article_id, (body, []))[1].append(_Stored(name, label, start, end, surface))
