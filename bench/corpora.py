@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,20 @@ __all__ = [
     "shingle_counts",
 ]
 
-CORPORA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+
+
+def _find_corpora() -> Path:
+    """``$NEWSINGEST_CORPORA``, else the nearest ``shared/corpora`` beside the checkout or a folder above it."""
+    if os.environ.get("NEWSINGEST_CORPORA"):
+        return Path(os.environ["NEWSINGEST_CORPORA"])
+    checkout = Path(__file__).resolve().parent.parent
+    for folder in checkout.parents:
+        if (folder / "shared" / "corpora").is_dir():
+            return folder / "shared" / "corpora"
+    return checkout.parent / "shared" / "corpora"
+
+
+CORPORA_DIR = _find_corpora()
 
 _TOKEN = re.compile(r"\w+")
 
