@@ -36,6 +36,7 @@ _MAX_BARE_KICKER_WORDS = 3
 _SUFFIX_START = re.compile(r"^\s*[|\-–—:·•/(\[»~]")
 _KICKER_END = re.compile(r"[|\-–—:·•/»~]\s*$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_QUOTE_CHARS = frozenset('"\'“”„«»‘’')
 _DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 
 
@@ -124,11 +125,18 @@ def _is_site(part: str, site_keys: list[str]) -> bool:
 
 
 def _is_truncation(text: str, cleaned: list[TitleCandidate]) -> bool:
-    """"Headline cut at 110 charac…": the start of another candidate, ended by an ellipsis."""
-    if not text.endswith(("…", "...")):
-        return False
-    stem = _fold(text.rstrip(".… "))
-    return any(len(o.text) > len(text) - 3 and _fold(o.text).startswith(stem) for o in cleaned if o.text != text)
+    """"Headline cut at 110 charac…": the start of another candidate, ended by an ellipsis;
+    or a ``<meta content="...">`` the CMS broke at an unescaped quote in the headline."""
+    if text.endswith(("…", "...")):
+        stem = _fold(text.rstrip(".… "))
+        return any(len(o.text) > len(text) - 3 and _fold(o.text).startswith(stem) for o in cleaned if o.text != text)
+    folded = _fold(text)
+    for other in cleaned:
+        longer = _fold(other.text)
+        rest = longer[len(folded) :].lstrip() if longer.startswith(folded) else ""
+        if rest[:1] in _QUOTE_CHARS and rest:
+            return True
+    return False
 
 
 def _share(candidate: TitleCandidate, cleaned: list[TitleCandidate]) -> float:

@@ -513,3 +513,10 @@ def test_section_suffix_is_stripped_only_when_it_is_the_section():
     assert extract(page(head)).title == "Fake News - the week in review"
     head = "<title>The week in review - News | Example</title>" + meta("article:section", "News")
     assert extract(page(head)).title == "The week in review"
+
+
+def test_social_title_cut_at_an_unescaped_quote_is_ignored():
+    head = '<meta property="og:title" content="Marathon: winner and "royal visit"">'
+    head += '<meta name="twitter:title" content="Marathon: winner and "royal visit"">'
+    body = '<h1>Marathon: winner and "royal visit"</h1>'
+    assert extract(page(head, body)).title == 'Marathon: winner and "royal visit"'
