@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 __all__ = ["main"]
@@ -34,10 +35,28 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="ingest files or folders into the warehouse through the Prefect flow")
-    run.add_argument("paths", nargs="*", default=["seeds"], help="files or folders of HTML pages or text dumps")
+    run.add_argument(
+        "paths", nargs="*", help="files or folders of pages or text dumps, or .warc(.gz) archives"
+        " (default: the sources in ./sources.toml, else seeds/)",
+    )  # fmt: skip
     run.add_argument("--db", default="data/news.duckdb", help="DuckDB file (default: %(default)s)")
     run.add_argument("--batch-size", type=int, default=50, help="pages per task run (default: %(default)s)")
+    web = run.add_argument_group("web sources (see README: Ingest from the web)")
+    web.add_argument("--sources", metavar="FILE", help="a sources.toml file")
+    web.add_argument("--feed", metavar="URL", action="append", default=[], help="an RSS or Atom feed (repeatable)")
+    web.add_argument("--sitemap", metavar="URL", action="append", default=[], help="a sitemap or sitemap index")
+    web.add_argument("--urls", metavar="FILE", action="append", default=[], help="a file of URLs, one per line")
+    web.add_argument(
+        "--allow-private-addresses", action="store_true",
+        help="also fetch from private, loopback and link-local addresses (refused by default)",
+    )  # fmt: skip
     run.set_defaults(handler=_run)
+
+    reparse = commands.add_parser("reparse", help="re-extract archived web pages with the current parsers, offline")
+    reparse.add_argument("--db", default="data/news.duckdb", help="DuckDB file (default: %(default)s)")
+    reparse.add_argument("--since", type=_date, help="only pages fetched on or after this date (YYYY-MM-DD or ISO)")
+    reparse.add_argument("--batch-size", type=int, default=50, help="pages per task run (default: %(default)s)")
+    reparse.set_defaults(handler=_reparse)
 
     extract = commands.add_parser("extract", help="print each page as one JSON object per line (no database)")
     extract.add_argument("files", nargs="+", type=Path)
@@ -68,18 +87,58 @@ def _run(args: argparse.Namespace) -> int:
         os.environ.setdefault(key, value)
     from flows.ingest import ingest  # import after the environment: Prefect reads it at import
     from flows.summary import render_console
+    from flows.web import plan_inputs
+    from flows.weberrors import SourcesError
 
-    missing = [path for path in args.paths if not Path(path).exists()]
+    missing = [path for path in [*args.paths, *args.urls, *filter(None, [args.sources])] if not Path(path).exists()]
     if missing:
         print(f"newsingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    try:  # check the sources file and flags before starting anything: a typo fetches nothing
+        plan_inputs(paths=args.paths, sources_file=args.sources, feeds=args.feed, sitemaps=args.sitemap,
+                    url_files=args.urls)  # fmt: skip
+    except SourcesError as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 2
     try:
-        summary = ingest(paths=list(args.paths), db_path=args.db, batch_size=args.batch_size)
+        summary = ingest(
+            paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
+            feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
+            allow_private_addresses=args.allow_private_addresses,
+        )  # fmt: skip
     except Exception as exc:  # the run's own record and Prefect's logs keep the details
         if os.environ.get("NEWSINGEST_DEBUG"):
             raise
         print(f"newsingest: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  (set NEWSINGEST_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+    print(render_console(summary))
+    return 0
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _reparse(args: argparse.Namespace) -> int:
+    for key, value in _QUIET_PREFECT.items():
+        os.environ.setdefault(key, value)
+    from flows.reparse import reparse  # import after the environment, as for run
+    from flows.summary import render_console
+
+    if not Path(args.db).exists():
+        print(f"newsingest: no warehouse at {args.db}", file=sys.stderr)
+        return 2
+    try:
+        summary = reparse(db_path=args.db, since=args.since, batch_size=args.batch_size)
+    except Exception as exc:
+        if os.environ.get("NEWSINGEST_DEBUG"):
+            raise
+        print(f"newsingest: reparse failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(render_console(summary))
     return 0

@@ -1,7 +1,9 @@
-"""The ``ingest`` flow: discover pages, read them, parse, find entities, load.
+"""The ``ingest`` flow: discover pages, read or fetch them, parse, find entities, load.
 
-The flow only tells the story; each task wraps a plain function from
-``flows.inputs``, ``flows.stages`` or ``warehouse``. Pages move in batches
+Pages come from files and folders, WARC archives and the web (feeds, sitemaps, URL
+lists: fetched politely, every body archived in ``raw_pages``, an unchanged page answered
+by a 304 and not parsed again). The flow only tells the story; each task wraps a plain
+function from ``flows.inputs``, ``flows.web``, ``flows.stages`` or ``warehouse``. Pages move in batches
 because every task run costs a few milliseconds of orchestration, and each
 batch is loaded in its own short transaction, so a run killed mid-way keeps
 the batches already loaded and the next run picks up the rest.
@@ -19,7 +21,8 @@ import re
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -31,10 +34,15 @@ from prefect.runtime import flow_run
 
 from flows.artifacts import RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
+from flows.fetch import FetchConfig
 from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
+from flows.progress import Progress
+from flows.robots import RobotsCache
+from flows.sources import Source
 from flows.stages import find_entities, parse_pages
 from flows.summary import RunSummary, SourceStats
+from flows.web import Target, discover_targets, fetch_config, fetch_targets, plan_inputs, read_warcs
 from flows.writelock import write_window
 from parsers.article import Article
 from warehouse import BatchResult, EntityCount, connect, finish_run, load_batch, start_run, top_entities
@@ -57,6 +65,35 @@ def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
     for reject in missing:
         logger.warning("%s: %s (%s)", reject.source, reject.reason, reject.detail)
     return files, missing
+
+
+@task(name="discover-web", cache_policy=NO_CACHE)
+def discover_web(
+    sources: Sequence[Source], config: FetchConfig, robots: RobotsCache
+) -> tuple[list[Target], list[Reject]]:
+    targets, rejects = discover_targets(sources, config=config, robots_cache=robots)
+    logger = get_run_logger()
+    for source, found in _by_source(targets).items():
+        logger.info("%s: discovered %d URL(s)", source, len(found))
+    for reject in rejects:
+        logger.warning("%s: %s %s (%s)", reject.source, reject.reason, reject.uri, reject.detail)
+    return targets, rejects
+
+
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch(
+    db_path: str, targets: Sequence[Target], config: FetchConfig, robots: RobotsCache, line: Progress, source: str = ""
+) -> tuple[list[RawPage], list[Reject], int]:
+    """Fetch a batch (conditional GET from the raw archive, which keeps every body); 304s are not parsed."""
+    fetched = fetch_targets(
+        targets, db_path=db_path, config=config, robots_cache=robots,
+        on_result=lambda result: line.advance(error=isinstance(result, Reject)),
+    )  # fmt: skip
+    get_run_logger().info(
+        "%s: fetched %d page(s), %d not modified, %d failed",
+        source, len(fetched.pages), len(fetched.not_modified), len(fetched.rejects),
+    )  # fmt: skip
+    return fetched.pages, fetched.rejects, len(fetched.not_modified)
 
 
 @task(name="read", cache_policy=NO_CACHE)
@@ -128,7 +165,9 @@ def health(db_path: str, run_id: str, articles: dict[str, list[Article]]) -> lis
 
 
 def _run_name() -> str:
-    inputs = flow_run.parameters.get("paths") or ["seeds"]
+    params = flow_run.parameters
+    named = [p for key in ("paths", "feeds", "sitemaps", "url_files") for p in params.get(key) or []]
+    inputs = named + ([params["sources_file"]] if params.get("sources_file") else []) or ["sources.toml"]
     when = flow_run.scheduled_start_time or datetime.now(UTC)  # a scheduled run is named after its slot
     return f"ingest-{when:%Y-%m-%d}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
 
@@ -138,53 +177,93 @@ def ingest(
     paths: list[str] | None = None,
     db_path: str = "data/news.duckdb",
     batch_size: int = DEFAULT_BATCH_SIZE,
+    sources_file: str | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    url_files: list[str] | None = None,
+    allow_private_addresses: bool = False,
+    fetch_options: dict[str, Any] | None = None,
 ) -> RunSummary:
-    """Ingest pages from files or folders (HTML pages or plain-text dumps) into the DuckDB warehouse."""
-    paths = paths or ["seeds"]
+    """Ingest pages from files, folders, WARC archives, feeds, sitemaps and URL lists into the warehouse.
+
+    With no inputs named, reads ``sources.toml`` if there is one, else ``seeds/``.
+    ``fetch_options`` sets ``flows.fetch.FetchConfig`` fields (``concurrency``, ``delay``, timeouts...).
+    """
+    plan = plan_inputs(
+        paths=paths or [], sources_file=sources_file, feeds=feeds or [], sitemaps=sitemaps or [],
+        url_files=url_files or [],
+    )  # fmt: skip
+    config = fetch_config(fetch_options, allow_private=allow_private_addresses)
+    robots = RobotsCache()  # robots.txt fetched once per host per run
     started = time.perf_counter()
     run_id = flow_run.get_id() or str(uuid.uuid4())
-    _open_run(db_path, run_id, paths)
+    _open_run(db_path, run_id, plan.labels())
     stats: dict[str, SourceStats] = {}
     parsed: dict[str, list[Article]] = defaultdict(list)
     all_rejects: list[Reject] = []
     totals = BatchResult()
+
+    def parse_and_load(label: str, stat: SourceStats, pages: list[RawPage], rejects: list[Reject]) -> None:
+        nonlocal totals
+        records, unparsable = _named(parse, label)(pages, source=stat.source)
+        records = _named(entities, label)(records, source=stat.source)
+        rejects = rejects + unparsable
+        result = _named(load, label)(db_path, run_id, records, rejects, source=stat.source)
+        stat.fetched += len(pages)
+        stat.parsed += len(records)
+        stat.add_result(result)
+        stat.add_rejects(rejects)
+        parsed[stat.source] += [record.article for record in records]
+        totals += result
+        all_rejects.extend(rejects)
+
+    pages_seen = 0
     try:
-        files, missing = discover(paths)
-        for reject in missing:
+        files, missing = discover(plan.paths)
+        targets, undiscovered = discover_web(plan.web, config, robots) if plan.web else ([], [])
+        early = missing + undiscovered
+        for reject in early:
             stats.setdefault(reject.source, SourceStats(reject.source)).add_rejects([reject])
-        totals = load(db_path, run_id, [], missing) if missing else BatchResult()
-        all_rejects += missing
-        progress = RunProgress(len(files))
+        totals = load(db_path, run_id, [], early) if early else BatchResult()
+        all_rejects += early
+        pages_seen = len(files) + len(targets) + len(early)
+        progress = RunProgress(len(files) + len(targets))
         for source, source_files in _by_source(files).items():
-            tick = time.perf_counter()
-            stat = stats.setdefault(source, SourceStats(source, discovered=len(source_files)))
-            with tags(f"source:{source}"):
+            with _timed(stats, source) as stat, tags(f"source:{source}"):
+                stat.discovered += len(source_files)
                 for number, batch in enumerate(_batched(source_files, batch_size), 1):
-                    label = f"{_slug(source)}-{number}"
-                    pages, unreadable = _named(read, label)(batch, source=source)
-                    records, unparsable = _named(parse, label)(pages, source=source)
-                    records = _named(entities, label)(records, source=source)
-                    result = _named(load, label)(db_path, run_id, records, unreadable + unparsable, source=source)
-                    stat.fetched += len(pages)
-                    stat.parsed += len(records)
-                    stat.add_result(result)
-                    stat.add_rejects(unreadable + unparsable)
-                    parsed[source] += [record.article for record in records]
-                    totals += result
-                    all_rejects += unreadable + unparsable
+                    pages, unreadable = _named(read, f"{_slug(source)}-{number}")(batch, source=source)
+                    parse_and_load(f"{_slug(source)}-{number}", stat, pages, unreadable)
                     progress.advance(len(batch))
-            stat.seconds += time.perf_counter() - tick
+        for warc in plan.warcs:
+            with _timed(stats, warc.name) as stat, tags(f"source:{warc.name}"):
+                for number, items in enumerate(_batched(read_warcs([warc]), batch_size), 1):
+                    stat.discovered += len(items)
+                    pages_seen += len(items)
+                    parse_and_load(f"{_slug(warc.name)}-{number}", stat, *_split(items))
+        with Progress("fetch", len(targets)) as line:  # live on a terminal only
+            for source, source_targets in _by_source(targets).items():
+                with _timed(stats, source) as stat, tags(f"source:{source}"):
+                    stat.discovered += len(source_targets)
+                    for number, batch in enumerate(_batched(source_targets, batch_size), 1):
+                        label = f"{_slug(source)}-{number}"
+                        pages, unfetched, not_modified = _named(fetch, label)(
+                            db_path, batch, config, robots, line, source=source
+                        )
+                        stat.not_modified += not_modified
+                        parse_and_load(label, stat, pages, unfetched)
+                        progress.advance(len(batch))
         reports = health(db_path, run_id, dict(parsed))
         progress.finish()
     except BaseException as exc:
         _close_run(db_path, run_id, 0, BatchResult(), status="failed", error=f"{type(exc).__name__}: {exc}")
         raise
-    top = _close_run(db_path, run_id, len(files) + len(missing), totals)
+    top = _close_run(db_path, run_id, pages_seen, totals)
     summary = RunSummary(
         run_id=run_id,
         db_path=db_path,
-        inputs=list(paths),
-        pages_seen=len(files) + len(missing),
+        inputs=plan.labels(),
+        pages_seen=pages_seen,
         result=totals,
         reject_reasons=RunSummary.count_reasons(all_rejects),
         top_entities=top,
@@ -201,6 +280,22 @@ def ingest(
     return summary
 
 
+@contextmanager
+def _timed(stats: dict[str, SourceStats], source: str) -> Iterator[SourceStats]:
+    """The source's stats, with the time spent in the block added to them."""
+    stat = stats.setdefault(source, SourceStats(source))
+    tick = time.perf_counter()
+    try:
+        yield stat
+    finally:
+        stat.seconds += time.perf_counter() - tick
+
+
+def _split(items: Sequence[RawPage | Reject]) -> tuple[list[RawPage], list[Reject]]:
+    pages = [item for item in items if isinstance(item, RawPage)]
+    return pages, [item for item in items if isinstance(item, Reject)]
+
+
 def _named(stage: Task[Any, T], label: str) -> Task[Any, T]:
     """The stage's task with a run name the UI can tell apart: ``parse-seeds-2``."""
     return stage.with_options(task_run_name=f"{stage.name}-{label}")
@@ -211,10 +306,10 @@ def _slug(source: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:40] or "source"
 
 
-def _by_source(files: Sequence[LocalFile]) -> dict[str, list[LocalFile]]:
-    grouped: dict[str, list[LocalFile]] = defaultdict(list)
-    for local in files:
-        grouped[local.source].append(local)
+def _by_source(items: Sequence[LocalFile] | Sequence[Target]) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[item.source].append(item)
     return dict(grouped)
 
 
@@ -242,7 +337,7 @@ def _close_run(
             con.close()
 
 
-def _batched(items: Sequence[T], size: int) -> Iterator[list[T]]:
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, max(1, size))):
         yield batch

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from flows.inputs import RawPage
+from flows.urls import prefer_canonical
 from parsers import ParseError, extract_article
 from parsers.entities import find_mentions_batch
 from warehouse.records import ArticleRecord, Reject
@@ -29,6 +30,8 @@ def parse_pages(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Rej
         except Exception as exc:  # a parser bug must cost one page, not the run
             rejects.append(Reject(page.uri, page.source, "parse", "parser_error", f"{type(exc).__name__}: {exc}"))
             continue
+        if (url := _page_url(page)) is not None:  # a page may claim a canonical URL on its own site only
+            article = replace(article, canonical_url=prefer_canonical(url, article.canonical_url))
         records.append(ArticleRecord(uri=page.uri, input_source=page.source, article=article))
     return records, rejects
 

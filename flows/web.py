@@ -34,6 +34,7 @@ from flows.inputs import RawPage, Reject
 from flows.robots import RobotsCache
 from flows.sources import Source, load_sources, sources_from_flags
 from flows.warc import iter_warc
+from flows.writelock import write_window
 from warehouse import connect
 from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
 
@@ -204,11 +205,12 @@ def fetch_targets(
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
     """Fetch one batch (conditionally, when the archive has validators) and archive the bodies."""
-    con = connect(db_path)
-    try:
-        known = validators(con, [t.url for t in targets])
-    finally:
-        con.close()
+    with write_window(db_path):  # connect() may migrate, so even this read takes the writer's turn
+        con = connect(db_path)
+        try:
+            known = validators(con, [t.url for t in targets])
+        finally:
+            con.close()
     requests = [
         FetchRequest(
             url=t.url,
@@ -228,16 +230,17 @@ def fetch_targets(
         else:
             fetched.rejects.append(result)
     if fetched.pages:
-        con = connect(db_path)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            archive_pages(con, [ArchivedPage(**vars(page)) for page in fetched.pages])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
+        with write_window(db_path):
+            con = connect(db_path)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                archive_pages(con, [ArchivedPage(**vars(page)) for page in fetched.pages])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
     return fetched
 
 
@@ -253,8 +256,9 @@ def read_warcs(sources: Sequence[Source]) -> Iterator[RawPage | Reject]:
 
 
 def archived_batch(db_path: str, uris: Sequence[str]) -> list[RawPage]:
-    con = connect(db_path)
-    try:
-        return [RawPage(**vars(page)) for page in archived_pages(con, uris)]
-    finally:
-        con.close()
+    with write_window(db_path):
+        con = connect(db_path)
+        try:
+            return [RawPage(**vars(page)) for page in archived_pages(con, uris)]
+        finally:
+            con.close()
