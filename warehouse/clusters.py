@@ -12,7 +12,9 @@ Why 0.5: a syndicated copy with other page furniture and an edited first
 paragraph keeps most of its 5-word shingles (0.8-0.95 measured on the seed),
 while two different stories on the same topic share almost none (below 0.05:
 the same names and phrases, rarely five words in a row). Anything between is
-a rewrite, which is a different article. Exact copies never get this far:
+a rewrite, which is a different article. Over all pairs of the 236 corpus
+articles the highest score is 0.15 (two press releases of one company), and two
+outlets' own reports of one event score 0.02-0.04. Exact copies never get this far:
 the loader records them as ``duplicates`` by content hash.
 
 An article keeps its cluster until its text changes; clusters never merge
