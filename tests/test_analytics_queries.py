@@ -44,9 +44,14 @@ def test_top_entities_macro_over_a_window(con):
     assert len(rows) == 5 and rows == sorted(rows, key=lambda r: -r[1])
 
 
+# Questions whose answer may rightly be empty on an archive of unrelated pages.
+MAY_BE_EMPTY = {"cooccurring_people_this_week", "syndicated_stories"}
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_documented_query_runs(con, query):
-    con.execute(query.sql).fetchall()
+    rows = con.execute(query.sql).fetchall()
+    assert rows or query.name in MAY_BE_EMPTY
 
 
 def test_entity_names_have_no_determiner_or_bracket(con):
