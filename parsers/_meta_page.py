@@ -109,9 +109,9 @@ def _add_parsely_page(meta: dict[str, list[str]], blob: str) -> None:
         if isinstance(data.get(name), str):
             meta.setdefault("parsely-" + name.replace("_", "-"), []).append(data[name])
     authors = data.get("authors") or data.get("author")
-    for name in authors if isinstance(authors, list) else [authors]:
-        if isinstance(name, str):
-            meta.setdefault("parsely-author", []).append(name)
+    for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, str):
+            meta.setdefault("parsely-author", []).append(author)
 
 
 def links(tree: HtmlElement, rel: str) -> list[str]:
@@ -167,7 +167,7 @@ def _breadcrumb_section(page: PageSources) -> str | None:
             continue
         items = obj.get("itemListElement")
         steps = [s for s in (items if isinstance(items, list) else []) if isinstance(s, dict)]
-        steps.sort(key=lambda s: s.get("position") if isinstance(s.get("position"), int) else 0)
+        steps.sort(key=_position)
         names = []
         for step in steps:
             item = step.get("item")
@@ -182,6 +182,11 @@ def _breadcrumb_section(page: PageSources) -> str | None:
         if names:
             return names[-1]
     return None
+
+
+def _position(step: dict[str, Any]) -> int:
+    position = step.get("position")
+    return position if isinstance(position, int) else 0
 
 
 def site_aliases(page: PageSources) -> list[str]:
