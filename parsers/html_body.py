@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from parsers._body_clean import preclean
@@ -44,6 +45,8 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None) -> 
         blocks = _rescue(blocks, region, titles, url)
     if structured:
         blocks = _reconcile(blocks, structured)
+    if _LEAD:
+        blocks = _with_lead(blocks, tree, metadata, heading)
     text = "\n\n".join(b.text for b in blocks)
     # a few words are a menu or a button picked up from an empty page, not an article
     return text if len(text) >= _MIN_CHARS else ""
@@ -249,9 +252,17 @@ _BOILERPLATE_ANY = re.compile(
 )
 
 
+# Photo and source credits left behind when their figure was dropped ("Photo: AFP").
+_CREDIT = re.compile(
+    r"^\(?(?:photo|image|picture|foto|bild|credit|quelle|source)s?(?: credit)?\s*:\s*\S", re.IGNORECASE
+)
+
+
 def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) > 300 or block.kind not in ("p", "head"):
         return False
+    if len(block.text) < 120 and _CREDIT.search(block.text):
+        return True
     return bool(_BOILERPLATE_START.search(block.text) or _BOILERPLATE_ANY.search(block.text))
 
 
@@ -367,3 +378,31 @@ def _reconcile(blocks: list[_Block], structured: str) -> list[_Block]:
         if _DEBUG is not None:
             _DEBUG.append(("structured-after", block.text))
     return blocks[: last + 1]
+
+
+# --- the standfirst --------------------------------------------------------------------
+
+_LEAD = False
+_DESCRIPTION = etree.XPath(
+    '//meta[@property="og:description" or @name="description" or @name="twitter:description"]/@content'
+)
+
+
+def _with_lead(blocks: list[_Block], tree: Any, metadata: Any, heading: Any) -> list[_Block]:
+    """Put back the standfirst when the page shows its summary as text and the extractor left it
+    in the header above the story body."""
+    description = getattr(metadata, "description", None) or next(iter(_DESCRIPTION(tree)), None)
+    if not description or not blocks:
+        return blocks
+    want = _key(description)
+    if len(want) < 40 or want[:60] in _key(" ".join(b.text for b in blocks[:3])):
+        return blocks
+    for el in tree.iter("p", "h2", "div", "span", "strong"):
+        text = el.text_content()
+        if not 0.8 * len(description) <= len(text) <= 1.3 * len(description):
+            continue
+        if _key(text) == want:
+            if _DEBUG is not None:
+                _DEBUG.append(("lead", text))
+            return [_Block("p", _clean_lines(text), 0), *blocks]
+    return blocks
