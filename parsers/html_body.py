@@ -85,7 +85,15 @@ def _coverage(blocks: list[_Block], region: Region) -> float:
 def _misses_region(blocks: list[_Block], region: Region) -> bool:
     if not blocks:
         return region.mass >= 200
-    return region.mass >= 1000 and _coverage(blocks, region) < 0.5
+    if region.mass >= 1000 and _coverage(blocks, region) < 0.5:
+        return True
+    # the extractor fell back to dumping the page's text as one unstructured block
+    total = sum(len(b.text) for b in blocks)
+    dump = region.mass >= 300 and total > _DUMP_RATIO * region.mass and max(len(b.text) for b in blocks) > total / 2
+    return dump and _coverage(blocks, region) >= 0.8
+
+
+_DUMP_RATIO = 4
 
 
 def _rescue(blocks: list[_Block], region: Region, titles: set[str], url: str | None) -> list[_Block]:
@@ -97,7 +105,7 @@ def _rescue(blocks: list[_Block], region: Region, titles: set[str], url: str | N
         rendered = _filter(rendered, titles)
         if _coverage(rendered, region) > _coverage(alternative, region):
             alternative = rendered
-    if _coverage(alternative, region) <= covered:
+    if _coverage(alternative, region) < covered or not alternative:
         return blocks
     if _DEBUG is not None:
         _DEBUG.append(("region", f"{covered:.2f} {region.mass}"))
