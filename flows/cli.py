@@ -85,8 +85,6 @@ def _build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     for key, value in _QUIET_PREFECT.items():
         os.environ.setdefault(key, value)
-    from flows.ingest import ingest  # import after the environment: Prefect reads it at import
-    from flows.summary import render_console
     from flows.web import plan_inputs
     from flows.weberrors import SourcesError
 
@@ -100,6 +98,9 @@ def _run(args: argparse.Namespace) -> int:
     except SourcesError as exc:
         print(f"newsingest: {exc}", file=sys.stderr)
         return 2
+    from flows.ingest import ingest  # import after the environment: Prefect reads it at import
+    from flows.summary import render_console
+
     try:
         summary = ingest(
             paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
@@ -127,12 +128,12 @@ def _date(text: str) -> datetime:
 def _reparse(args: argparse.Namespace) -> int:
     for key, value in _QUIET_PREFECT.items():
         os.environ.setdefault(key, value)
-    from flows.reparse import reparse  # import after the environment, as for run
-    from flows.summary import render_console
-
     if not Path(args.db).exists():
         print(f"newsingest: no warehouse at {args.db}", file=sys.stderr)
         return 2
+    from flows.reparse import reparse  # import after the environment, as for run
+    from flows.summary import render_console
+
     try:
         summary = reparse(db_path=args.db, since=args.since, batch_size=args.batch_size)
     except Exception as exc:

@@ -451,6 +451,9 @@ class Fetcher:
             host = self._host(current, politeness)
             if robots and self.config.respect_robots:
                 rules = await self._robots(current, host, allow_private=allow_private)
+                if rules.unreachable:
+                    message = f"robots.txt unreachable, so nothing is fetched: {rules.unreachable}"
+                    raise RobotsDisallowed(message, reason="robots_unreachable")
                 if not rules.allows(_path(current)):
                     raise RobotsDisallowed(f"robots.txt disallows {current}")
             response = await self._with_retries(
@@ -597,8 +600,9 @@ class Fetcher:
             )
         except HTTPStatus:
             return RobotsRules()  # 4xx: no robots.txt, everything allowed (RFC 9309 2.3.1.3)
-        except (TransientFetchError, TooLarge, BadContentEncoding, DecompressionBomb):
-            return RobotsRules(disallow_all=True)  # unreachable: assume complete disallow (2.3.1.4)
+        except (TransientFetchError, TooLarge, BadContentEncoding, DecompressionBomb) as exc:
+            # Unreachable: assume complete disallow (RFC 9309 2.3.1.4), and say why.
+            return RobotsRules(disallow_all=True, unreachable=f"{exc.reason}: {exc}")
         return parse_robots(response.content.decode("utf-8", "replace"), self.config.user_agent)
 
     def _client(self, allow_private: bool) -> httpx.AsyncClient:

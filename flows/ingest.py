@@ -251,6 +251,7 @@ def ingest(
                             db_path, batch, config, robots, line, source=source
                         )
                         stat.not_modified += not_modified
+                        totals += BatchResult(unchanged=not_modified)  # a 304 is an unchanged article
                         parse_and_load(label, stat, pages, unfetched)
                         progress.advance(len(batch))
         reports = health(db_path, run_id, dict(parsed))

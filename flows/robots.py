@@ -25,6 +25,7 @@ class RobotsRules:
     rules: tuple[tuple[bool, str], ...] = ()  # (allow?, pattern)
     crawl_delay: float | None = None
     disallow_all: bool = False  # robots.txt unreachable (5xx): RFC 9309 says assume complete disallow
+    unreachable: str = ""  # why robots.txt could not be read, when that is the reason for disallow_all
 
     @cached_property
     def _compiled(self) -> list[tuple[int, bool, re.Pattern[str]]]:

@@ -11,7 +11,7 @@
     │   │   └── ConnectFailed           reason "connect_error"
     │   ├── UnresolvableHost        reason "dns_error"
     │   ├── HTTPStatus              reason "http_<code>"
-    │   ├── RobotsDisallowed        reason "robots_disallowed"
+    │   ├── RobotsDisallowed        reason "robots_disallowed" | "robots_unreachable"
     │   ├── TooLarge                reason "too_large"
     │   ├── DecompressionBomb       reason "decompression_bomb"
     │   ├── BadContentEncoding      reason "stacked_content_encoding" | "unsupported_content_encoding" | ...

@@ -162,7 +162,8 @@ def test_unreachable_robots_means_disallow_all(site: Site) -> None:
     site.routes["/robots.txt"] = Reply(503)
     site.routes["/a"] = Reply.html(PAGE)
     [result] = fetch(site, "/a")
-    assert reason(result) == "robots_disallowed" and "/a" not in site.paths()
+    assert reason(result) == "robots_unreachable" and "/a" not in site.paths()
+    assert "http_503" in result.detail  # type: ignore[union-attr]
 
 
 def test_retry_after_is_respected_after_429(site: Site) -> None:

@@ -59,6 +59,7 @@ class Crawl:
     second: dict[str, int]
     log_first: int  # requests the server saw during the first run
     snapshot: set[tuple[str, str, str]]
+    unchanged_second: int  # the second run's count of unchanged articles
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +71,9 @@ def crawl(prefect_server: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
         options = {"feeds": [site.url("/feed.xml")], "sitemaps": [site.url("/sitemap_index.xml")]}
         ingest(db_path=str(db), batch_size=3, allow_private_addresses=True, fetch_options=FETCH, **options)
         first, log_first, snapshot = counts(db), len(site.log), articles(db)
-        ingest(db_path=str(db), batch_size=3, allow_private_addresses=True, fetch_options=FETCH, **options)
+        again = ingest(db_path=str(db), batch_size=3, allow_private_addresses=True, fetch_options=FETCH, **options)
         second = counts(db)
-    yield Crawl(site, db, first, second, log_first, snapshot)
+    yield Crawl(site, db, first, second, log_first, snapshot, again.result.unchanged)
 
 
 def test_feed_and_sitemap_index_articles_are_loaded(crawl: Crawl) -> None:
@@ -87,6 +88,7 @@ def test_feed_and_sitemap_index_articles_are_loaded(crawl: Crawl) -> None:
 
 def test_second_run_is_conditional_and_adds_no_rows(crawl: Crawl) -> None:
     assert crawl.second == crawl.first
+    assert crawl.unchanged_second == len(ARTICLES)  # each a 304, counted as unchanged
     for path in ARTICLE_PATHS:
         last = crawl.site.seen(path)[-1]
         assert "if-none-match" in last.headers and "if-modified-since" in last.headers
