@@ -4,9 +4,9 @@
     name = "example-news"          # unique; becomes articles.source
     kind = "feed"                  # feed | sitemap | urls | folder | warc
     location = "https://news.example.com/rss.xml"   # URL (feed, sitemap) or path (urls, folder, warc)
-    site_profile = "example"       # optional: parser site profile to use
+    site_profile = "example"       # optional: recorded (parsers still pick profiles by domain)
     max_pages = 200                # optional: at most this many pages per run
-    language = "en"                # optional: language hint for the parsers
+    language = "en"                # optional: language hint (recorded; not yet used by the parsers)
     politeness = { concurrency = 1, delay = 2.0 }   # optional: per-host overrides
     allow_private_addresses = false                 # optional: fetch from private networks
 
