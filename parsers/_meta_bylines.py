@@ -8,11 +8,12 @@ when a person is named.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from parsers._meta_authors import clean_author_names, is_person_like, news_agency
 from parsers._meta_jsonld import type_names
-from parsers._meta_page import PageSources, element_text, is_url, names_site, site_keys, text_value
+from parsers._meta_page import PageSources, element_text, is_url, names_site, short_text, site_keys, text_value
 
 __all__ = ["ld_authors", "page_authors", "page_source"]
 
@@ -45,6 +46,7 @@ _LEAD_IN_BYLINE = re.compile(
     r"(?:Autor(?:in)?|Author|Text|Texto|Tekst)(?:\s*/\s*Autor(?:in)?)?\s*:?)\s+(\S.{2,80})$"
 )
 _MAX_LEAD_IN_CHARS = 120
+_MAX_SCANNED_ELEMENTS = 1500
 _MAX_BOLD_BYLINE_PARAGRAPH = 4
 _MAX_BOLD_BYLINE_CHARS = 80
 _WS = re.compile(r"\s+")
@@ -167,9 +169,10 @@ def _person_names(texts: list[str], *, strict: bool = False) -> list[str]:
 def _lead_in_bylines(page: PageSources) -> list[str]:
     """Short page elements that read like a byline: "By Jane Doe", "von Max Muster", "Autor: ..."."""
     texts = []
-    for element in page.scope.iter("p", "span", "div", "li", "address", "strong", "em"):
-        text = element.text_content()
-        if len(text) > _MAX_LEAD_IN_CHARS or not text.strip():
+    elements = page.scope.iter("p", "span", "div", "li", "address", "strong", "em")
+    for element in islice(elements, _MAX_SCANNED_ELEMENTS):  # bylines sit near the top
+        text = short_text(element, _MAX_LEAD_IN_CHARS)
+        if not text or not text.strip():
             continue
         match = _LEAD_IN_BYLINE.match(_WS.sub(" ", text).strip())
         if match:

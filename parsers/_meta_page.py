@@ -7,6 +7,7 @@ import html as html_lib
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ __all__ = [
     "names_site",
     "publisher_name",
     "site_aliases",
+    "short_text",
     "site_keys",
     "text_value",
 ]
@@ -237,6 +239,15 @@ def text_value(value: Any) -> str | None:
         value = html_lib.unescape(value)
     value = _WS.sub(" ", value).strip()
     return value or None
+
+
+def short_text(element: HtmlElement, max_chars: int, *, max_elements: int = 12) -> str | None:
+    """The text of a small element, or None for a big one: a byline or date line is a few
+    elements deep, and reading the text of every wrapper on a large page costs quadratic time."""
+    if next(islice(element.iter(), max_elements, None), None) is not None:
+        return None
+    text = element.text_content()
+    return text if len(text) <= max_chars else None
 
 
 def element_text(element: HtmlElement) -> str:

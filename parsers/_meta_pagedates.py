@@ -8,10 +8,11 @@ then htmldate's quick search. Published and modified never borrow from each othe
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from parsers._meta_dates import PageDate, parse_date
-from parsers._meta_page import PageSources
+from parsers._meta_page import PageSources, short_text
 
 __all__ = ["page_dates"]
 
@@ -69,6 +70,7 @@ _DATE_LABEL = re.compile(
     r"(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:,?\s+\d{1,2}[:.]\d{2})?)"
 )
 _MAX_LABEL_CHARS = 120
+_MAX_SCANNED_ELEMENTS = 1500
 _WS = re.compile(r"\s+")
 
 
@@ -136,9 +138,10 @@ def _with_zone(found: PageDate, page: PageSources) -> PageDate:
 
 def _labelled_date(page: PageSources) -> PageDate | None:
     """A date printed after a publication label: "Datum 28.04.2023", "Published: 2024-05-01"."""
-    for element in page.scope.iter("li", "p", "span", "div", "dd", "time"):
-        text = element.text_content()
-        if len(text) > _MAX_LABEL_CHARS:
+    elements = page.scope.iter("li", "p", "span", "div", "dd", "time")
+    for element in islice(elements, _MAX_SCANNED_ELEMENTS):  # date lines sit near the top
+        text = short_text(element, _MAX_LABEL_CHARS)
+        if not text:
             continue
         match = _DATE_LABEL.match(_WS.sub(" ", text).strip())
         if match:
