@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
@@ -124,6 +125,7 @@ class FetchConfig:
     respect_robots: bool = True
     max_crawl_delay: float = 30.0
     allow_private_addresses: bool = False
+    ca_file: str | None = None  # trust these CAs instead of the system's (an intranet's own CA)
 
 
 @dataclass(frozen=True)
@@ -612,8 +614,9 @@ class Fetcher:
             transport = httpx.AsyncHTTPTransport(retries=0)
             # httpx has no public hook for the network backend, so swap in a pool built on the
             # safe one (httpx is pinned <0.29; tests/test_web_netsafety.py guards this).
+            trust = ssl.create_default_context(cafile=cfg.ca_file) if cfg.ca_file else httpx.create_ssl_context()
             transport._pool = httpcore.AsyncConnectionPool(
-                ssl_context=httpx.create_ssl_context(),
+                ssl_context=trust,
                 max_connections=cfg.max_connections,
                 max_keepalive_connections=cfg.max_connections,
                 keepalive_expiry=5.0,
