@@ -1,4 +1,4 @@
-"""``newsingest`` command line: run the ingest flow, extract pages to JSON, query the warehouse."""
+"""``newsingest`` command line: run the ingest flow, serve its deployments, extract pages, query the warehouse."""
 
 from __future__ import annotations
 
@@ -79,6 +79,15 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="folder for Parquet files partitioned by publication date")
     export.add_argument("--db", default="data/news.duckdb")
     export.set_defaults(handler=_export)
+
+    serve = commands.add_parser(
+        "serve", help="serve the deployments of prefect.yaml with their schedules from this process (needs a server)"
+    )
+    serve.add_argument("--prefect-file", help="deployments file (default: ./prefect.yaml, else the repository's)")
+    serve.add_argument("--timezone", help="time zone of the schedules, e.g. Europe/Berlin (default: as in the file)")
+    serve.add_argument("--db", help="DuckDB file for every deployment (default: as in the file)")
+    serve.add_argument("--sources-file", help="sources file for the ingest deployments (default: as in the file)")
+    serve.set_defaults(handler=_serve)
     return parser
 
 
@@ -143,6 +152,19 @@ def _reparse(args: argparse.Namespace) -> int:
         return 1
     print(render_console(summary))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    for key, value in _QUIET_PREFECT.items():
+        os.environ.setdefault(key, value)
+    from flows.serve import serve_deployments
+
+    overrides = {"db_path": args.db, "sources_file": args.sources_file}
+    return serve_deployments(
+        prefect_file=args.prefect_file,
+        timezone=args.timezone,
+        parameters={key: value for key, value in overrides.items() if value is not None},
+    )
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,7 +80,9 @@ def discover_web(
     return targets, rejects
 
 
-@task(name="fetch", cache_policy=NO_CACHE)
+# The fetcher retries each URL itself; a task retry covers what fails the whole batch (the archive
+# briefly locked, the network gone for a moment). Archiving is idempotent, so a retry is safe.
+@task(name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30], retry_jitter_factor=0.5)
 def fetch(
     db_path: str, targets: Sequence[Target], config: FetchConfig, robots: RobotsCache, line: Progress, source: str = ""
 ) -> tuple[list[RawPage], list[Reject], int]:
@@ -183,11 +185,14 @@ def ingest(
     url_files: list[str] | None = None,
     allow_private_addresses: bool = False,
     fetch_options: dict[str, Any] | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> RunSummary:
     """Ingest pages from files, folders, WARC archives, feeds, sitemaps and URL lists into the warehouse.
 
     With no inputs named, reads ``sources.toml`` if there is one, else ``seeds/``.
     ``fetch_options`` sets ``flows.fetch.FetchConfig`` fields (``concurrency``, ``delay``, timeouts...).
+    With ``since``/``until`` (a backfill), only articles published in that window, ends included, are loaded.
     """
     plan = plan_inputs(
         paths=paths or [], sources_file=sources_file, feeds=feeds or [], sitemaps=sitemaps or [],
@@ -206,6 +211,9 @@ def ingest(
     def parse_and_load(label: str, stat: SourceStats, pages: list[RawPage], rejects: list[Reject]) -> None:
         nonlocal totals
         records, unparsable = _named(parse, label)(pages, source=stat.source)
+        if since or until:
+            records, outside = _in_window(records, since, until)
+            stat.outside_window += outside
         records = _named(entities, label)(records, source=stat.source)
         rejects = rejects + unparsable
         result = _named(load, label)(db_path, run_id, records, rejects, source=stat.source)
@@ -295,6 +303,19 @@ def _timed(stats: dict[str, SourceStats], source: str) -> Iterator[SourceStats]:
 def _split(items: Sequence[RawPage | Reject]) -> tuple[list[RawPage], list[Reject]]:
     pages = [item for item in items if isinstance(item, RawPage)]
     return pages, [item for item in items if isinstance(item, Reject)]
+
+
+def _in_window(
+    records: list[ArticleRecord], since: date | None, until: date | None
+) -> tuple[list[ArticleRecord], int]:
+    """Articles published within the window (by the date the page states); undated ones cannot be placed."""
+    kept = [
+        r for r in records
+        if r.article.published_at is not None
+        and (since is None or r.article.published_at.date() >= since)
+        and (until is None or r.article.published_at.date() <= until)
+    ]
+    return kept, len(records) - len(kept)
 
 
 def _named(stage: Task[Any, T], label: str) -> Task[Any, T]:

@@ -22,6 +22,7 @@ class SourceStats:
     fetched: int = 0  # pages read from disk or fetched with a body
     not_modified: int = 0  # HTTP 304: unchanged since the last fetch, not parsed again
     parsed: int = 0
+    outside_window: int = 0  # parsed, but published outside a backfill's dates
     loaded: int = 0
     unchanged: int = 0
     duplicates: int = 0
@@ -106,6 +107,9 @@ def render_markdown(summary: RunSummary) -> str:
             f" | {sum(s.rejects.values())} | {s.loaded} | {s.unchanged} | {s.seconds:.1f} s |"
             for s in summary.sources
         ]
+        outside = [s for s in summary.sources if s.outside_window]
+        rows += ["", *(f"{_md(s.source)}: {s.outside_window} article(s) published outside the backfill's dates"
+                       " were not loaded.  " for s in outside)] if outside else []
     rejected = [(s.source, reason, n) for s in summary.sources for reason, n in s.rejects.most_common()]
     if rejected:
         rows += ["", "## Rejects by reason", "", "| source | reason | pages |", "|---|---|---:|"]

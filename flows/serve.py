@@ -1,0 +1,72 @@
+"""``newsingest serve``: the deployments of ``prefect.yaml``, schedules included, served by one process.
+
+For users with no worker: the process polls the Prefect server for due runs of its
+deployments and runs them. Schedules live on the server, and the temporary server that
+``newsingest run`` starts dies with its run, so serving needs a real one; without it we
+say exactly what to start instead of letting Prefect fail later with a connection error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flows.deployments import find_project_file, read_deployments, runner_deployments
+
+__all__ = ["NO_SERVER", "serve_deployments", "server_problem"]
+
+NO_SERVER = """\
+newsingest serve needs a Prefect server: schedules live on the server, and the temporary
+one that `newsingest run` starts stops with each run. In another terminal, start one:
+
+    .venv/bin/prefect server start
+
+then point newsingest at it (once; Prefect keeps it in its profile) and serve again:
+
+    .venv/bin/prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api
+    .venv/bin/newsingest serve
+"""
+
+
+def server_problem() -> str | None:
+    """Why serving cannot work right now, in words a user can act on; None when it can."""
+    import httpx
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    if not url:
+        return NO_SERVER
+    try:
+        response = httpx.get(url.rstrip("/") + "/health", timeout=10)
+    except httpx.HTTPError as exc:
+        return (
+            f"newsingest serve: no Prefect server answers at PREFECT_API_URL={url} ({type(exc).__name__}).\n"
+            "Start it with `.venv/bin/prefect server start`, or set PREFECT_API_URL to a server that runs.\n"
+        )
+    if response.status_code >= 500:
+        return f"newsingest serve: the Prefect server at {url} answers {response.status_code}; is it healthy?\n"
+    return None
+
+
+def serve_deployments(
+    *,
+    prefect_file: str | Path | None = None,
+    timezone: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> int:
+    problem = server_problem()
+    if problem:
+        print(problem, file=sys.stderr, end="")
+        return 2
+    path = find_project_file(prefect_file)
+    os.chdir(path.parent)  # runs resolve relative parameters (sources.toml, data/) from the project
+    deployments = runner_deployments(
+        read_deployments(path), project_dir=path.parent, timezone=timezone, parameters=parameters
+    )
+    from prefect import serve
+
+    serve(*deployments)  # returns on Ctrl-C or SIGTERM, after stopping its runs' polling
+    return 0

@@ -1,0 +1,266 @@
+"""prefect.yaml against a real Prefect server: deploy, run through a worker, concurrent runs, serve.
+
+All tests share the session's test server (``prefect_server``); the CLI, the worker and the
+runs are real processes pointed at it, with their own temporary PREFECT_HOME.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tests.site_pages import write_site
+
+pytestmark = pytest.mark.slow
+
+PREFECT = str(Path(sys.executable).parent / "prefect")
+PROJECT_PARTS = ("flows", "parsers", "warehouse", "seeds", "prefect.yaml", "pyproject.toml")
+
+
+@pytest.fixture(scope="module")
+def api_url(prefect_server) -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    """The repository as a user's clone in some other folder."""
+    folder = tmp_path_factory.mktemp("somewhere") / "newsingest-clone"
+    folder.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, folder / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, folder / part)
+    return folder
+
+
+def _env(api_url: str, home: Path, code: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSINGEST_"))}
+    env.update(
+        PREFECT_API_URL=api_url,
+        PREFECT_HOME=str(home),
+        PYTHONPATH=str(code),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def _cli(*args: str, cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [PREFECT, "--no-prompt", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def _run(coroutine_fn):
+    from prefect.client.orchestration import get_client
+
+    async def main():
+        async with get_client() as client:
+            return await coroutine_fn(client)
+
+    return asyncio.run(main())
+
+
+@pytest.fixture(scope="module")
+def deployed(api_url, clone, tmp_path_factory):
+    home = tmp_path_factory.mktemp("prefect-home")
+    env = _env(api_url, home, clone)
+    _cli("work-pool", "create", "newsingest", "--type", "process", "--overwrite", cwd=clone, env=env)
+    _cli("deploy", "--all", cwd=clone, env=env)
+    return home
+
+
+def test_deploy_all_creates_every_deployment_with_schedule_and_parameters(deployed):
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    expected = {d["name"]: d for d in config["deployments"]}
+    assert {"daily-ingest", "backfill"} <= set(expected)
+
+    async def read(client):
+        return {d.name: d for d in await client.read_deployments()}
+
+    found = _run(read)
+    assert set(expected) <= set(found)
+    for name, spec in expected.items():
+        deployment = found[name]
+        assert deployment.parameters == spec["parameters"]
+        assert deployment.work_pool_name == "newsingest"
+        assert deployment.entrypoint == spec["entrypoint"]
+        # the pull step keeps its template for the worker to fill: no absolute path of the deploying machine
+        assert deployment.pull_steps == [{"flows.deployments.enter_project": {"directory": "{{ $NEWSINGEST_HOME }}"}}]
+        crons = [(s.schedule.cron, s.schedule.timezone, s.active) for s in deployment.schedules]
+        assert crons == [(s["cron"], s["timezone"], True) for s in spec.get("schedules") or []]
+    daily = found["daily-ingest"]
+    assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "UTC")]
+    assert daily.global_concurrency_limit is not None and daily.global_concurrency_limit.limit == 1
+    assert set(found["backfill"].parameter_openapi_schema["required"]) == {"start", "end"}
+
+
+def test_timezone_is_set_at_deploy_time(api_url, clone, deployed):
+    env = _env(api_url, deployed, clone)
+    _cli("deploy", "--name", "daily-ingest", "--timezone", "Europe/Berlin", cwd=clone, env=env)
+
+    async def read(client):
+        return await client.read_deployment_by_name("ingest/daily-ingest")
+
+    daily = _run(read)
+    assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "Europe/Berlin")]
+
+
+@pytest.fixture(scope="module")
+def worker_run(api_url, clone, deployed, tmp_path_factory):
+    """One daily-ingest run started on the server and executed by a process worker from the clone."""
+    data = tmp_path_factory.mktemp("worker-data")
+    site = write_site(data / "townnews", junk=True)
+    db = data / "news.duckdb"
+
+    async def start(client):
+        deployment = await client.read_deployment_by_name("ingest/daily-ingest")
+        return await client.create_flow_run_from_deployment(
+            deployment.id, parameters={"paths": ["seeds", str(site)], "db_path": str(db)}
+        )
+
+    flow_run = _run(start)
+    # The worker starts elsewhere; the pull step finds the clone through NEWSINGEST_HOME.
+    env = _env(api_url, deployed, clone, NEWSINGEST_HOME=str(clone))
+    worker = subprocess.run(
+        [PREFECT, "worker", "start", "--pool", "newsingest", "--run-once", "--limit", "1"],
+        cwd=data, env=env, capture_output=True, text=True, timeout=400,
+    )
+
+    async def finished(client):
+        run = await client.read_flow_run(flow_run.id)
+        tasks = await client.read_task_runs(
+            flow_run_filter=_flow_run_filter(flow_run.id)
+        )
+        artifacts = await client.read_artifacts(artifact_filter=_artifact_filter(flow_run.id))
+        return run, tasks, {a.key: a for a in artifacts}
+
+    return _run(finished), worker, site, db
+
+
+def _flow_run_filter(flow_run_id):
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    return FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+
+
+def _artifact_filter(flow_run_id):
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    return ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+
+
+def test_daily_ingest_runs_through_a_worker_and_reports_back(worker_run, clone):
+    (run, tasks, artifacts), worker, site, db = worker_run
+    assert run.state.is_completed(), f"{run.state}\n{worker.stdout}\n{worker.stderr}"
+    assert run.name.startswith("ingest-") and run.name.endswith("seeds+townnews")
+    stages = {task.name.rsplit("-", 1)[0] for task in tasks}
+    assert {"read-seeds", "parse-seeds", "load-seeds", "read-townnews", "parse-townnews", "load-townnews"} <= stages
+    assert all(task.state.is_completed() for task in tasks)
+
+    markdown = artifacts["ingest-summary"].data
+    assert "| 7 | 6 | 0 | 0 | 1 |" in markdown  # 1 seed + 5 stories + 1 empty page: 6 loaded, 1 rejected
+    assert "| seeds | 1 | 1 | 0 | 1 | 0 | 0 | 1 | 0 |" in markdown
+    assert f"| {site} | 6 | 6 | 0 | 5 | 0 | 1 | 5 | 0 |" in markdown
+    rejects = json.loads(artifacts["ingest-rejects"].data)
+    assert [(r["url"], r["stage"]) for r in rejects] == [(str(site / "empty.html"), "parse")]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+        assert con.execute("SELECT flow_run_name FROM runs").fetchall() == [(run.name,)]
+
+
+def test_two_runs_started_together_both_complete_and_load_once(api_url, clone, worker_run, tmp_path):
+    (_, _, _), _, site, reference_db = worker_run
+    db = tmp_path / "shared.duckdb"
+    env = _env(api_url, tmp_path / "home", clone)
+    command = [sys.executable, "-m", "flows.cli", "run", "seeds", str(site), "--db", str(db), "--batch-size", "1"]
+    runs = [subprocess.Popen(command, cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=400) for run in runs]
+    for run, (out, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, out + err
+    tables = ("articles", "entities", "mentions", "rejects", "duplicates")
+    with duckdb.connect(str(db), read_only=True) as con, duckdb.connect(str(reference_db), read_only=True) as ref:
+        for table in tables:
+            got = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert got == ref.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
+        statuses = con.execute("SELECT status FROM runs").fetchall()
+        loaded = sorted(r[0] for r in con.execute("SELECT articles_loaded + unchanged FROM runs").fetchall())
+    assert statuses == [("completed",), ("completed",)]
+    assert loaded == [6, 6]  # each run saw every article; together they stored each once
+
+
+def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, deployed, tmp_path):
+    env = _env(api_url, tmp_path / "home", clone)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--timezone", "America/New_York", "--db", "served.duckdb"],
+        cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        served = {}
+        while time.monotonic() < deadline and serve.poll() is None:
+            async def read(client):
+                return {d.name: d for d in await client.read_deployments()}
+
+            served = _run(read)
+            daily = served.get("daily-ingest")
+            if "backfill" in served and daily and daily.parameters["db_path"] == "served.duckdb":
+                break
+            time.sleep(1)
+        assert {"daily-ingest", "backfill"} <= set(served), serve.stderr.read() if serve.poll() is not None else ""
+        daily = served["daily-ingest"]
+        assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "America/New_York")]
+        assert daily.parameters == {"paths": ["seeds"], "db_path": "served.duckdb"}
+        serve.send_signal(signal.SIGINT)
+        out, err = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    assert serve.returncode == 0, out + err
+    assert "Traceback" not in out + err
+
+
+def test_serve_without_a_server_says_what_to_start(clone, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path), PYTHONPATH=str(clone))
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "serve"], cwd=clone, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "prefect server start" in result.stderr and "PREFECT_API_URL=http://127.0.0.1:4200/api" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_pull_step_finds_the_project_or_says_how(tmp_path, monkeypatch, clone):
+    from flows.deployments import ProjectNotFound, enter_project
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSINGEST_HOME", raising=False)
+    monkeypatch.setenv("PWD", str(tmp_path))
+    with pytest.raises(ProjectNotFound, match="NEWSINGEST_HOME"):
+        enter_project("")
+    assert enter_project(str(clone)) == {"directory": str(clone.resolve())}
+    assert Path.cwd() == clone.resolve()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PWD", str(clone))  # a worker started from the clone's folder
+    assert enter_project("") == {"directory": str(clone.resolve())}
