@@ -1,11 +1,12 @@
-"""Take docs/prefect-run.png: the Prefect UI showing an ingest run and its summary artifact.
+"""Take docs/prefect-run.png and docs/prefect-summary.png: an ingest run in the Prefect UI and its summary.
 
-    .venv/bin/python docs/screenshot.py [--out docs/prefect-run.png] [--keep]
+    .venv/bin/python docs/screenshot.py [--out-dir docs] [--keep]
 
 Starts `prefect server start` on a free loopback port with a temporary PREFECT_HOME (your
 own Prefect settings and history are not touched), runs `newsingest run seeds` against it,
 then has headless Chromium (Debian: `apt-get install chromium`) load the flow run's page
-with its Artifacts tab open and save a screenshot. Everything stays on 127.0.0.1.
+with its Artifacts tab open (in the newer UI, under /v2), then the run's ``ingest-summary``
+artifact as the UI renders it, and save both screenshots. Everything stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ CHROMIUM_FLAGS = (
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "prefect-run.png")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs, database)")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -65,14 +66,19 @@ def main() -> int:
             cwd=ROOT, env=env, check=True, timeout=600,
         )
         run_id = _latest_flow_run(base)
-        page = f"{base}/runs/flow-run/{run_id}?tab=Artifacts"
-        print(f"screenshot: {page}")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'chromium'}", f"--screenshot={args.out}", page],
-            check=True, timeout=180, capture_output=True,
-        )
-        print(f"screenshot: wrote {args.out}")
+        summary_id = _artifact_id(base, run_id, "ingest-summary")
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        # The newer UI (under /v2) opens a tab named in the URL; the classic one always opens on Logs.
+        for name, page in (
+            ("prefect-run.png", f"{base}/v2/runs/flow-run/{run_id}?tab=Artifacts"),
+            ("prefect-summary.png", f"{base}/v2/artifacts/artifact/{summary_id}"),
+        ):
+            out = args.out_dir / name
+            subprocess.run(
+                [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'chromium'}", f"--screenshot={out}", page],
+                check=True, timeout=180, capture_output=True,
+            )
+            print(f"screenshot: {page} -> {out}")
         return 0
     finally:
         server.terminate()
@@ -107,15 +113,23 @@ def _wait_for(url: str, *, seconds: float) -> None:
         time.sleep(1)
 
 
-def _latest_flow_run(base: str) -> str:
-    request = urllib.request.Request(
-        f"{base}/api/flow_runs/filter",
-        data=json.dumps({"sort": "START_TIME_DESC", "limit": 1}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+def _post(url: str, body: dict) -> list[dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
-        (run,) = json.load(response)
+        return json.load(response)
+
+
+def _latest_flow_run(base: str) -> str:
+    (run,) = _post(f"{base}/api/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1})
     return run["id"]
+
+
+def _artifact_id(base: str, flow_run_id: str, key: str) -> str:
+    (artifact,) = _post(
+        f"{base}/api/artifacts/filter",
+        {"artifacts": {"key": {"any_": [key]}, "flow_run_id": {"any_": [flow_run_id]}}, "limit": 1},
+    )
+    return artifact["id"]
 
 
 if __name__ == "__main__":
