@@ -63,10 +63,14 @@ def serve_deployments(
         return 2
     path = find_project_file(prefect_file)
     os.chdir(path.parent)  # runs resolve relative parameters (sources.toml, data/) from the project
-    deployments = runner_deployments(
-        read_deployments(path), project_dir=path.parent, timezone=timezone, parameters=parameters
-    )
-    from prefect import serve
+    try:
+        deployments = runner_deployments(
+            read_deployments(path), project_dir=path.parent, timezone=timezone, parameters=parameters
+        )
+        from prefect import serve
 
-    serve(*deployments)  # returns on Ctrl-C or SIGTERM, after stopping its runs' polling
+        serve(*deployments)  # returns on Ctrl-C or SIGTERM once it is serving
+    except KeyboardInterrupt:  # Ctrl-C while the deployments were still being registered
+        pass
+    print("newsingest serve: stopped", file=sys.stderr)
     return 0
