@@ -22,6 +22,7 @@ __all__ = ["backfill"]
 def backfill(
     start: date,
     end: date,
+    sources_file: str | None = None,
     paths: list[str] | None = None,
     db_path: str = "data/news.duckdb",
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -29,4 +30,6 @@ def backfill(
     """Load the articles published from ``start`` to ``end`` that the sources can still list."""
     if end < start:
         raise ValueError(f"backfill from {start} to {end}: the end comes before the start")
-    return ingest(paths=paths, db_path=db_path, batch_size=batch_size, since=start, until=end)
+    return ingest(
+        paths=paths, sources_file=sources_file, db_path=db_path, batch_size=batch_size, since=start, until=end
+    )

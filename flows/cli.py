@@ -86,7 +86,9 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--prefect-file", help="deployments file (default: ./prefect.yaml, else the repository's)")
     serve.add_argument("--timezone", help="time zone of the schedules, e.g. Europe/Berlin (default: as in the file)")
     serve.add_argument("--db", help="DuckDB file for every deployment (default: as in the file)")
-    serve.add_argument("--sources-file", help="sources file for the ingest deployments (default: as in the file)")
+    serve.add_argument(
+        "--sources", metavar="FILE", help="sources file of the ingest deployments (default: as in the file)"
+    )
     serve.set_defaults(handler=_serve)
     return parser
 
@@ -159,7 +161,7 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ.setdefault(key, value)
     from flows.serve import serve_deployments
 
-    overrides = {"db_path": args.db, "sources_file": args.sources_file}
+    overrides = {"db_path": args.db, "sources_file": args.sources}
     return serve_deployments(
         prefect_file=args.prefect_file,
         timezone=args.timezone,

@@ -39,7 +39,7 @@ from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
 from flows.robots import RobotsCache
-from flows.sources import Source
+from flows.sources import Source, load_sources
 from flows.stages import find_entities, parse_pages
 from flows.summary import RunSummary, SourceStats
 from flows.web import Target, discover_targets, fetch_config, fetch_targets, plan_inputs, read_warcs
@@ -169,9 +169,19 @@ def health(db_path: str, run_id: str, articles: dict[str, list[Article]]) -> lis
 def _run_name() -> str:
     params = flow_run.parameters
     named = [p for key in ("paths", "feeds", "sitemaps", "url_files") for p in params.get(key) or []]
-    inputs = named + ([params["sources_file"]] if params.get("sources_file") else []) or ["sources.toml"]
+    inputs = named + _source_names(params.get("sources_file")) or ["sources.toml"]
     when = flow_run.scheduled_start_time or datetime.now(UTC)  # a scheduled run is named after its slot
     return f"ingest-{when:%Y-%m-%d}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
+
+
+def _source_names(sources_file: str | None) -> list[str]:
+    """The names in a sources file, for the run's name; the file itself when it cannot be read yet."""
+    if not sources_file:
+        return []
+    try:
+        return [source.name for source in load_sources(sources_file)]
+    except Exception:  # the run itself reports a broken sources file; a name must not fail first
+        return [sources_file]
 
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=False)

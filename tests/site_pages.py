@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["write_site"]
+__all__ = ["page_html", "write_site"]
 
 
-def _page(number: int, *, layout: str) -> str:
+def page_html(number: int, *, layout: str = "old") -> str:
     body = "".join(
         f"<p>Paragraph {k} of story {number}: the council met on Tuesday to discuss the new budget for"
         f" schools, roads and the harbour, and members argued for hours about the figures.</p>"
@@ -30,7 +30,7 @@ def write_site(folder: Path, *, layout: str = "old", pages: int = 5, junk: bool 
     """``pages`` story pages in ``folder`` (``layout`` old: with authors and dates; new: without)."""
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(pages):
-        (folder / f"story{number}.html").write_text(_page(number, layout=layout), encoding="utf-8")
+        (folder / f"story{number}.html").write_text(page_html(number, layout=layout), encoding="utf-8")
     if junk:
         (folder / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
     return folder

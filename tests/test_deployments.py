@@ -21,12 +21,14 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tests.site_pages import write_site
+from tests.site_pages import page_html, write_site
+from tests.web_server import Reply, Site, serve
+from tests.web_site import feed_xml
 
 pytestmark = pytest.mark.slow
 
 PREFECT = str(Path(sys.executable).parent / "prefect")
-PROJECT_PARTS = ("flows", "parsers", "warehouse", "seeds", "prefect.yaml", "pyproject.toml")
+PROJECT_PARTS = ("flows", "parsers", "warehouse", "seeds", "sources.toml", "prefect.yaml", "pyproject.toml")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +95,7 @@ def deployed(api_url, clone, tmp_path_factory):
 def test_deploy_all_creates_every_deployment_with_schedule_and_parameters(deployed):
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     expected = {d["name"]: d for d in config["deployments"]}
-    assert {"daily-ingest", "backfill"} <= set(expected)
+    assert {"daily-ingest", "reparse", "backfill"} <= set(expected)
 
     async def read(client):
         return {d.name: d for d in await client.read_deployments()}
@@ -127,16 +129,36 @@ def test_timezone_is_set_at_deploy_time(api_url, clone, deployed):
 
 
 @pytest.fixture(scope="module")
-def worker_run(api_url, clone, deployed, tmp_path_factory):
+def gazette():
+    """A news site on 127.0.0.1 with an RSS feed of three stories."""
+    site = Site()
+    with serve(site):
+        numbers = (10, 11, 12)
+        paths = [f"/news/{number}.html" for number in numbers]
+        site.routes.update({f"/news/{number}.html": Reply.html(page_html(number)) for number in numbers})
+        site.routes["/feed.xml"] = Reply(body=feed_xml(site, paths), headers={"Content-Type": "application/rss+xml"})
+        yield site
+
+
+@pytest.fixture(scope="module")
+def worker_run(api_url, clone, deployed, gazette, tmp_path_factory):
     """One daily-ingest run started on the server and executed by a process worker from the clone."""
     data = tmp_path_factory.mktemp("worker-data")
     site = write_site(data / "townnews", junk=True)
     db = data / "news.duckdb"
+    sources = data / "sources.toml"
+    sources.write_text(
+        f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{clone / "seeds"}"\n\n'
+        f'[[source]]\nname = "townnews"\nkind = "folder"\nlocation = "{site}"\n\n'
+        f'[[source]]\nname = "gazette"\nkind = "feed"\nlocation = "{gazette.url("/feed.xml")}"\n'
+        "allow_private_addresses = true\n",
+        encoding="utf-8",
+    )
 
     async def start(client):
         deployment = await client.read_deployment_by_name("ingest/daily-ingest")
         return await client.create_flow_run_from_deployment(
-            deployment.id, parameters={"paths": ["seeds", str(site)], "db_path": str(db)}
+            deployment.id, parameters={"sources_file": str(sources), "db_path": str(db)}
         )
 
     flow_run = _run(start)
@@ -149,9 +171,7 @@ def worker_run(api_url, clone, deployed, tmp_path_factory):
 
     async def finished(client):
         run = await client.read_flow_run(flow_run.id)
-        tasks = await client.read_task_runs(
-            flow_run_filter=_flow_run_filter(flow_run.id)
-        )
+        tasks = await client.read_task_runs(flow_run_filter=_flow_run_filter(flow_run.id))
         artifacts = await client.read_artifacts(artifact_filter=_artifact_filter(flow_run.id))
         return run, tasks, {a.key: a for a in artifacts}
 
@@ -170,44 +190,57 @@ def _artifact_filter(flow_run_id):
     return ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
 
 
-def test_daily_ingest_runs_through_a_worker_and_reports_back(worker_run, clone):
+def test_daily_ingest_runs_through_a_worker_and_reports_back(worker_run, clone, gazette):
     (run, tasks, artifacts), worker, site, db = worker_run
     assert run.state.is_completed(), f"{run.state}\n{worker.stdout}\n{worker.stderr}"
-    assert run.name.startswith("ingest-") and run.name.endswith("seeds+townnews")
+    assert run.name.startswith("ingest-") and run.name.endswith("seeds+townnews+gazette")
     stages = {task.name.rsplit("-", 1)[0] for task in tasks}
-    assert {"read-seeds", "parse-seeds", "load-seeds", "read-townnews", "parse-townnews", "load-townnews"} <= stages
+    assert {"read-seeds", "parse-seeds", "load-seeds", "read-townnews", "load-townnews"} <= stages
+    assert {"discover-web", "fetch-gazette", "parse-gazette", "load-gazette"} <= stages
     assert all(task.state.is_completed() for task in tasks)
+    assert {seen.path for seen in gazette.log} >= {"/feed.xml", "/news/10.html", "/news/11.html", "/news/12.html"}
 
     markdown = artifacts["ingest-summary"].data
-    assert "| 7 | 6 | 0 | 0 | 1 |" in markdown  # 1 seed + 5 stories + 1 empty page: 6 loaded, 1 rejected
-    assert "| seeds | 1 | 1 | 0 | 1 | 0 | 0 | 1 | 0 |" in markdown
+    # 1 seed + 5 stories + 1 empty page from folders, 3 stories from the feed: 9 loaded, 1 rejected
+    assert "| 10 | 9 | 0 | 0 | 1 |" in markdown
+    assert f"| {clone / 'seeds'} | 1 | 1 | 0 | 1 | 0 | 0 | 1 | 0 |" in markdown
     assert f"| {site} | 6 | 6 | 0 | 5 | 0 | 1 | 5 | 0 |" in markdown
+    assert "| gazette | 3 | 3 | 0 | 3 | 0 | 0 | 3 | 0 |" in markdown
     rejects = json.loads(artifacts["ingest-rejects"].data)
     assert [(r["url"], r["stage"]) for r in rejects] == [(str(site / "empty.html"), "parse")]
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 9
         assert con.execute("SELECT flow_run_name FROM runs").fetchall() == [(run.name,)]
 
 
 def test_two_runs_started_together_both_complete_and_load_once(api_url, clone, worker_run, tmp_path):
-    (_, _, _), _, site, reference_db = worker_run
+    from flows.ingest import ingest
+
+    (_, _, _), _, site, _ = worker_run
+    inputs = ["seeds", str(site)]  # "seeds" relative: the same path strings (and article ids) in both folders
+    reference = tmp_path / "alone.duckdb"
+    ingest(paths=inputs, db_path=str(reference))  # the same inputs, one run, nobody else writing
+
     db = tmp_path / "shared.duckdb"
     env = _env(api_url, tmp_path / "home", clone)
-    command = [sys.executable, "-m", "flows.cli", "run", "seeds", str(site), "--db", str(db), "--batch-size", "1"]
+    command = [sys.executable, "-m", "flows.cli", "run", *inputs, "--db", str(db), "--batch-size", "1"]
     runs = [subprocess.Popen(command, cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)]
     outputs = [run.communicate(timeout=400) for run in runs]
     for run, (out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, out + err
     tables = ("articles", "entities", "mentions", "rejects", "duplicates")
-    with duckdb.connect(str(db), read_only=True) as con, duckdb.connect(str(reference_db), read_only=True) as ref:
+    with duckdb.connect(str(db), read_only=True) as con, duckdb.connect(str(reference), read_only=True) as ref:
         for table in tables:
             got = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             assert got == ref.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
+        assert sorted(con.execute("SELECT article_id, content_hash FROM articles").fetchall()) == sorted(
+            ref.execute("SELECT article_id, content_hash FROM articles").fetchall()
+        )
         statuses = con.execute("SELECT status FROM runs").fetchall()
-        loaded = sorted(r[0] for r in con.execute("SELECT articles_loaded + unchanged FROM runs").fetchall())
+        seen = sorted(r[0] for r in con.execute("SELECT articles_loaded + unchanged FROM runs").fetchall())
     assert statuses == [("completed",), ("completed",)]
-    assert loaded == [6, 6]  # each run saw every article; together they stored each once
+    assert seen == [6, 6]  # each run saw every article; together they stored each once
 
 
 def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, deployed, tmp_path):
@@ -231,7 +264,7 @@ def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, d
         assert {"daily-ingest", "backfill"} <= set(served), serve.stderr.read() if serve.poll() is not None else ""
         daily = served["daily-ingest"]
         assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "America/New_York")]
-        assert daily.parameters == {"paths": ["seeds"], "db_path": "served.duckdb"}
+        assert daily.parameters == {"sources_file": "sources.toml", "db_path": "served.duckdb"}
         serve.send_signal(signal.SIGINT)
         out, err = serve.communicate(timeout=60)
     finally:
