@@ -196,15 +196,29 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+# What each extractor reports besides the body; a column it never fills shows "-".
+PROVIDES = {
+    "ours": {"title", "published", "authors"},
+    "trafilatura": {"title", "published", "authors"},
+    REFERENCE: set(),
+    "readability": {"title"},
+    "newspaper4k": {"title", "published", "authors"},
+}
+
+
 def score(name: str, pages: list[CorpusPage], results: list[Extraction], seconds: float) -> Row:
     scores = body_scores((r.body, p.truth.get("body", "")) for r, p in zip(results, pages, strict=True))
-    with_meta = name not in (REFERENCE,)
-    titles = [title_matches(r.title, p.truth["title"]) for r, p in zip(results, pages, strict=True)
-              if with_meta and p.truth.get("title")]
-    days = [day_correct(r.published, p.truth["published"]) for r, p in zip(results, pages, strict=True)
-            if with_meta and p.truth.get("published")]
-    authors = [author_f1(r.authors, p.truth["authors"]) for r, p in zip(results, pages, strict=True)
-               if with_meta and "authors" in p.truth]
+    fields = PROVIDES.get(name, set())
+    pairs = list(zip(results, pages, strict=True))
+    titles = [title_matches(r.title, p.truth["title"]) for r, p in pairs if "title" in fields and p.truth.get("title")]
+    days = [
+        day_correct(r.published, p.truth["published"])
+        for r, p in pairs
+        if "published" in fields and p.truth.get("published")
+    ]
+    authors = [
+        author_f1(r.authors, p.truth["authors"]) for r, p in pairs if "authors" in fields and "authors" in p.truth
+    ]
     return Row(
         extractor=name,
         pages=len(pages),

@@ -266,10 +266,26 @@ _CREDIT = re.compile(
 )
 
 
+# A byline or dateline line on its own: "By Jane Doe and John Roe", "Von Anna Sleegers,
+# Frankfurt", "Updated 15.59 | Published 14.14", "Stand: 22.04.2024, 06:00 Uhr".
+_NAME = r"[A-Z\u00c0-\u00dd][\w.\-']+(?:\s+[A-Z\u00c0-\u00dd][\w.\-']+){0,3}"
+_BYLINE = re.compile(
+    rf"^(?i:by|von|par|por|di|av|door|af|przez|od)\s+{_NAME}"
+    rf"(?:\s*(?:,|(?i:and|und|et|y|e|og|och|en|i))\s*{_NAME})*\s*$"
+)
+_DATELINE = re.compile(
+    r"^\W*(?:stand|updated?|published|posted|publicerad|uppdaterad|publi\u00e9|mis \u00e0 jour|aktualisiert|"
+    r"ver\u00f6ffentlicht|oppdatert|publisert|publicado|actualizado|pubblicato|aggiornato|last updated)\b.{0,40}\d",
+    re.IGNORECASE,
+)
+
+
 def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) > 300 or block.kind not in ("p", "head"):
         return False
     if len(block.text) < 120 and _CREDIT.search(block.text):
+        return True
+    if len(block.text) < 90 and (_BYLINE.search(block.text) or _DATELINE.search(block.text)):
         return True
     return bool(_BOILERPLATE_START.search(block.text) or _BOILERPLATE_ANY.search(block.text))
 
@@ -291,7 +307,20 @@ def _drop_reason(block: _Block, titles: set[str]) -> str | None:
     return None
 
 
+def _clean_list(block: _Block) -> _Block:
+    """A list keeps its items but loses promo lines slipped in as items ("Sign up for ...")."""
+    items = block.text.split("\n")
+    kept = [item for item in items if not _is_boilerplate(_Block("p", item, 0))]
+    if len(kept) == len(items):
+        return block
+    if _DEBUG is not None:
+        _DEBUG.extend(("boilerplate-item", item) for item in items if item not in kept)
+    return _Block("list", "\n".join(kept), block.link_chars)
+
+
 def _filter(blocks: list[_Block], titles: set[str]) -> list[_Block]:
+    blocks = [_clean_list(b) if b.kind == "list" else b for b in blocks]
+    blocks = [b for b in blocks if b.text]
     reasons = [_drop_reason(block, titles) for block in blocks]
     kept: list[_Block] = []
     for i, (block, reason) in enumerate(zip(blocks, reasons, strict=True)):

@@ -219,3 +219,26 @@ def test_related_posts_with_cut_off_excerpts_are_not_taken_for_the_story() -> No
     )
     body = body_of(page(page_extra=f'<section class="more-posts">{related}</section>'))
     assert body.split("\n\n") == PARAS
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jane Doe and John Roe",
+        "Von Anna Sleegers, Frankfurt",
+        "Updated 15.59 | Published 14.14",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "Photo: Coast Agency",
+        "Read more: Ferry fares to rise in January",
+        "Sign up for our newsletter and get the news in your inbox",
+    ],
+)
+def test_byline_dateline_credit_and_promo_lines_are_dropped(line: str) -> None:
+    body = body_of(page(before=f"<p>{line}</p>", article_extra=f"<p>{line}</p>"))
+    assert line not in body
+    assert body.split("\n\n") == PARAS
+
+
+def test_sentences_that_merely_start_like_a_byline_are_kept() -> None:
+    line = "By the time the council met, the harbour had already been dredged twice this year."
+    assert line in body_of(page(article_extra=f"<p>{line}</p>"))
