@@ -30,8 +30,13 @@ from parsers._body_region import Region, find_region, region_blocks
 __all__ = ["extract_body"]
 
 
-def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None) -> str:
-    """Article text of ``tree``: paragraphs separated by one blank line. May mutate ``tree``."""
+def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, standfirst: bool = False) -> str:
+    """Article text of ``tree``: paragraphs separated by one blank line. May mutate ``tree``.
+
+    ``standfirst``: also put back the summary paragraph shown under the headline when the
+    extractor left it out. Conventions differ (the Zyte benchmark's annotators leave it out,
+    Fundus keeps it), so it is off by default.
+    """
     titles = _title_keys(tree, metadata)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
@@ -45,7 +50,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None) -> 
         blocks = _rescue(blocks, region, titles, url)
     if structured:
         blocks = _reconcile(blocks, structured)
-    if _LEAD:
+    if standfirst:
         blocks = _with_lead(blocks, tree, metadata, heading)
     text = "\n\n".join(b.text for b in blocks)
     # a few words are a menu or a button picked up from an empty page, not an article
@@ -255,7 +260,10 @@ _BOILERPLATE_ANY = re.compile(
     r"newsletter|contributed to this report|additional reporting|^\(?reporting by|^editing by|"
     r"^with files from|all rights reserved|^copyright\b|^©|\(c\) \d{4}|"
     r"for your personal,? non-commercial use|have a (?:news )?tip\?|^(?:write|email) to \w+.*\bat\b|"
-    r"follow .{0,40} on (?:twitter|facebook|instagram)|in your inbox",
+    r"follow .{0,40} on (?:twitter|facebook|instagram)|in your inbox|"
+    # paywall prompts
+    r"log in or create an account|already a subscriber|subscribers only|to continue reading|"
+    r"r\u00e9serv\u00e9e aux abonn\u00e9s|il vous reste \d",
     re.IGNORECASE,
 )
 
@@ -419,7 +427,6 @@ def _reconcile(blocks: list[_Block], structured: str) -> list[_Block]:
 
 # --- the standfirst --------------------------------------------------------------------
 
-_LEAD = False
 _DESCRIPTION = etree.XPath(
     '//meta[@property="og:description" or @name="description" or @name="twitter:description"]/@content'
 )

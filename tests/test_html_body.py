@@ -242,3 +242,15 @@ def test_byline_dateline_credit_and_promo_lines_are_dropped(line: str) -> None:
 def test_sentences_that_merely_start_like_a_byline_are_kept() -> None:
     line = "By the time the council met, the harbour had already been dredged twice this year."
     assert line in body_of(page(article_extra=f"<p>{line}</p>"))
+
+
+def test_standfirst_shown_under_the_headline_can_be_put_back() -> None:
+    lead = "After three years of argument the council said yes, and work on the quay starts in spring."
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    html = f"""<html><head><title>{TITLE}</title><meta name="description" content="{lead}"></head><body>
+<header class="story-header"><h1>{TITLE}</h1><p class="dek">{lead}</p></header>
+<div class="sidebar"><p><a href="/x">Most read</a></p></div>
+<div class="story-body">{paras}</div></body></html>"""
+    body = extract_body(parse_html(html), standfirst=True)
+    assert body.startswith(lead)
+    assert all(p in body for p in PARAS)
