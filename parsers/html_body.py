@@ -2,12 +2,22 @@
 
 Cascade (comments carry the same numbers):
 
-1. pre-clean the tree: drop nodes whose class/id/role/aria vocabulary marks them as
-   boilerplate (share bars, teasers, captions, newsletter and cookie blurbs, bylines)
-2. trafilatura's main extractor on the cleaned tree, in fast mode (no external fallbacks)
-3. render its blocks to text, dropping the title repeated as a heading, link-only
-   teasers and short boilerplate lines
-4. reconcile with the page's own JSON-LD ``articleBody`` when it is present and sane
+1. pre-clean the tree: code, page furniture, and nodes whose class/id/role/aria words
+   name them as share bars, related boxes, captions, newsletter/cookie blurbs,
+   comments, bylines or ads (``_body_clean``);
+2. an independent text-density vote for the story's region (``_body_region``);
+3. trafilatura's main extractor in fast mode (its readability/justext fallbacks are
+   slow; step 5 is ours), rendered block by block;
+4. block filters: the title repeated as a heading, link-only teasers, link lists,
+   byline/dateline/credit lines, promo, paywall and cross-link lines;
+5. region check: when the extractor missed most of the region (wrong box, one chunk of
+   a story split around ads) or dumped the whole page, extract the region alone, else
+   render it ourselves;
+6. the page's own JSON-LD ``articleBody``, when whole: what trails after the story's
+   last shared sentence is furniture;
+7. optionally, the standfirst put back.
+
+Set ``_DEBUG`` to a list to collect ``(stage, text)`` for everything dropped (bench/dev).
 """
 
 from __future__ import annotations
@@ -40,17 +50,16 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     titles = _title_keys(tree, metadata)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
-    # 1. (also shrinks the tree, so every later pass is faster)
-    dropped = preclean(tree, keep=heading)
+    dropped = preclean(tree, keep=heading)  # 1 (also shrinks the tree: every later pass is faster)
     if _DEBUG is not None:
         _DEBUG.extend(("preclean", " ".join(el.text_content().split())) for el in dropped)
-    region = find_region(tree, heading)
-    blocks = _filter(_extract(tree, url), titles)
-    if region is not None and _misses_region(blocks, region):
-        blocks = _rescue(blocks, region, titles, url)
-    if structured:
+    region = find_region(tree, heading)  # 2
+    blocks = _filter(_extract(tree), titles)  # 3, 4
+    if region is not None and _misses_region(blocks, region):  # 5
+        blocks = _rescue(blocks, region, titles)
+    if structured:  # 6
         blocks = _reconcile(blocks, structured)
-    if standfirst:
+    if standfirst:  # 7
         blocks = _with_lead(blocks, tree, metadata, heading)
     text = "\n\n".join(b.text for b in blocks)
     # a few words are a menu or a button picked up from an empty page, not an article
@@ -58,23 +67,21 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
 
 
 _MIN_CHARS = 50
+_DEBUG: list[tuple[str, str]] | None = None
 
 
-_PRECISION = False
-def _extract(tree: Any, url: str | None) -> list[_Block]:
+def _extract(tree: Any) -> list[_Block]:
     doc = trafilatura.bare_extraction(
         tree,
-        url=None,  # link targets are not kept: skip resolving them
+        url=None,  # link targets are not kept, so not resolved either
         fast=True,
         include_comments=False,
         include_tables=True,
-        include_links=True,
+        include_links=True,  # links mark teasers: step 4 measures link density per block
         with_metadata=False,
-        favor_precision=_PRECISION,
     )
-    if doc is None or doc.body is None:
-        return []
-    return _blocks(doc.body)
+    body = getattr(doc, "body", None)
+    return _blocks(body) if body is not None else []
 
 
 # --- region check ---------------------------------------------------------------------
@@ -101,10 +108,10 @@ def _misses_region(blocks: list[_Block], region: Region) -> bool:
 _DUMP_RATIO = 4
 
 
-def _rescue(blocks: list[_Block], region: Region, titles: set[str], url: str | None) -> list[_Block]:
+def _rescue(blocks: list[_Block], region: Region, titles: set[str]) -> list[_Block]:
     """The extractor missed most of the region: extract the region alone, else render it."""
     covered = _coverage(blocks, region)
-    alternative = _filter(_extract(_region_tree(region), url), titles)
+    alternative = _filter(_extract(_region_tree(region)), titles)
     if _coverage(alternative, region) < 0.7:
         rendered = [_Block(kind, text, links) for kind, text, links in region_blocks(region)]
         rendered = _filter(rendered, titles)
@@ -296,9 +303,6 @@ def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) < 90 and (_BYLINE.search(block.text) or _DATELINE.search(block.text)):
         return True
     return bool(_BOILERPLATE_START.search(block.text) or _BOILERPLATE_ANY.search(block.text))
-
-
-_DEBUG: list[tuple[str, str]] | None = None
 
 
 def _drop_reason(block: _Block, titles: set[str]) -> str | None:
