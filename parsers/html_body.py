@@ -12,7 +12,8 @@ Cascade (comments carry the same numbers):
    byline/dateline/credit lines, promo, paywall and cross-link lines;
 5. region check: when the extractor missed most of the region (wrong box, one chunk of
    a story split around ads) or dumped the whole page, extract the region alone, else
-   render it ourselves;
+   render it ourselves; (5b) when the DOM holds no story at all, the story's markup
+   shipped inside a script for client rendering (``_body_scripts``);
 6. the page's own JSON-LD ``articleBody``, when whole: what trails after the story's
    last shared sentence is furniture;
 7. optionally, the standfirst put back.
@@ -36,6 +37,7 @@ from lxml import html as lxml_html
 
 from parsers._body_clean import preclean
 from parsers._body_region import Region, find_region, region_blocks
+from parsers._body_scripts import embedded_story, script_payloads
 
 __all__ = ["extract_body"]
 
@@ -50,6 +52,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     titles = _title_keys(tree, metadata)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
+    payloads = script_payloads(tree)
     dropped = preclean(tree, keep=heading)  # 1 (also shrinks the tree: every later pass is faster)
     if _DEBUG is not None:
         _DEBUG.extend(("preclean", " ".join(el.text_content().split())) for el in dropped)
@@ -57,6 +60,8 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     blocks = _filter(_extract(tree), titles)  # 3, 4
     if region is not None and _misses_region(blocks, region):  # 5
         blocks = _rescue(blocks, region, titles)
+    if payloads and sum(len(b.text) for b in blocks) < _SHORT:  # 5b
+        blocks = _from_scripts(blocks, payloads, titles)
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
     if standfirst:  # 7
@@ -122,6 +127,22 @@ def _rescue(blocks: list[_Block], region: Region, titles: set[str]) -> list[_Blo
     if _DEBUG is not None:
         _DEBUG.append(("region", f"{covered:.2f} {region.mass}"))
     return alternative
+
+
+_SHORT = 300
+
+
+def _from_scripts(blocks: list[_Block], payloads: list[str], titles: set[str]) -> list[_Block]:
+    """No story in the DOM: the page may ship it as markup inside a script (client rendering)."""
+    document = embedded_story(payloads)
+    if document is None:
+        return blocks
+    found = _filter(_extract(document), titles)
+    if sum(len(b.text) for b in found) <= sum(len(b.text) for b in blocks):
+        return blocks
+    if _DEBUG is not None:
+        _DEBUG.append(("scripts", str(len(found))))
+    return found
 
 
 def _region_tree(region: Region) -> Any:

@@ -254,3 +254,22 @@ def test_standfirst_shown_under_the_headline_can_be_put_back() -> None:
     body = extract_body(parse_html(html), standfirst=True)
     assert body.startswith(lead)
     assert all(p in body for p in PARAS)
+
+
+def test_story_shipped_as_markup_inside_a_script_is_found_when_the_dom_has_none() -> None:
+    import json
+
+    markup = "".join(f'<p class="editor-p">{p}</p>' for p in PARAS)
+    payload = json.dumps([1, f"<div>{markup}</div>"]).replace("<", "\\u003c").replace(">", "\\u003e")
+    html = f"""<html><head><title>{TITLE}</title></head><body><div id="root"></div>
+<script>self.__next_f.push({payload})</script></body></html>"""
+    assert body_of(html).split("\n\n") == PARAS
+
+
+def test_script_markup_is_ignored_when_the_dom_has_the_story() -> None:
+    import json
+
+    other = "".join(f"<p>Unrelated text number {i} that a widget would render somewhere.</p>" for i in range(30))
+    payload = json.dumps({"html": other}).replace("<", "\\u003c")
+    html = page(page_extra=f"<script>window.__STATE__ = {payload}</script>")
+    assert body_of(html).split("\n\n") == PARAS
