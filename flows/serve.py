@@ -18,6 +18,14 @@ from flows.deployments import find_project_file, read_deployments, runner_deploy
 
 __all__ = ["NO_SERVER", "serve_deployments", "server_problem"]
 
+_WORK_POOL_CLASH = """\
+newsingest serve: {names} already deployed to a work pool on this server ({pools}).
+A served deployment would take over the same name and mix the two set-ups, so serve one or the other.
+To serve instead, delete them first:
+
+{commands}
+"""
+
 NO_SERVER = """\
 newsingest serve needs a Prefect server: schedules live on the server, and the temporary
 one that `newsingest run` starts stops with each run. In another terminal, start one:
@@ -51,6 +59,32 @@ def server_problem() -> str | None:
     return None
 
 
+def _deployed_to_pools(names: list[str]) -> str | None:
+    """A message when deployments of these names exist on the server for a work pool (``prefect deploy``)."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
+
+    async def read() -> list[tuple[str, str, str]]:
+        async with get_client() as client:
+            found = await client.read_deployments(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=names))
+            )
+            return [
+                ((await client.read_flow(d.flow_id)).name, d.name, d.work_pool_name) for d in found if d.work_pool_name
+            ]
+
+    pooled = asyncio.run(read())
+    if not pooled:
+        return None
+    return _WORK_POOL_CLASH.format(
+        names=", ".join(sorted(f"{flow}/{name}" for flow, name, _ in pooled)),
+        pools=", ".join(sorted({pool for *_, pool in pooled})),
+        commands="\n".join(f"    .venv/bin/prefect deployment delete {flow}/{name}" for flow, name, _ in pooled),
+    )
+
+
 def serve_deployments(
     *,
     prefect_file: str | Path | None = None,
@@ -62,11 +96,14 @@ def serve_deployments(
         print(problem, file=sys.stderr, end="")
         return 2
     path = find_project_file(prefect_file)
+    specs = read_deployments(path)
+    clash = _deployed_to_pools([spec.name for spec in specs])
+    if clash:
+        print(clash, file=sys.stderr, end="")
+        return 2
     os.chdir(path.parent)  # runs resolve relative parameters (sources.toml, data/) from the project
     try:
-        deployments = runner_deployments(
-            read_deployments(path), project_dir=path.parent, timezone=timezone, parameters=parameters
-        )
+        deployments = runner_deployments(specs, project_dir=path.parent, timezone=timezone, parameters=parameters)
         from prefect import serve
 
         serve(*deployments)  # returns on Ctrl-C or SIGTERM once it is serving

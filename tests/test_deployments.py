@@ -245,6 +245,15 @@ def test_two_runs_started_together_both_complete_and_load_once(api_url, clone, w
 
 def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, deployed, tmp_path):
     env = _env(api_url, tmp_path / "home", clone)
+    command = [sys.executable, "-m", "flows.cli", "serve"]
+    refused = subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "prefect deployment delete ingest/daily-ingest" in refused.stderr
+
+    async def delete(client):  # what the message says to do
+        for deployment in await client.read_deployments():
+            await client.delete_deployment(deployment.id)
+
+    _run(delete)
     serve = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "serve", "--timezone", "America/New_York", "--db", "served.duckdb"],
         cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -265,13 +274,34 @@ def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, d
         daily = served["daily-ingest"]
         assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "America/New_York")]
         assert daily.parameters == {"sources_file": "sources.toml", "db_path": "served.duckdb"}
+
+        async def start(client):  # what the schedule does at 06:00, now
+            return await client.create_flow_run_from_deployment(daily.id)
+
+        state = _final_state(_run(start).id, seconds=240)
         serve.send_signal(signal.SIGINT)
         out, err = serve.communicate(timeout=60)
+        assert state is not None and state.is_completed(), f"{state}\n{out}\n{err}"
+        with duckdb.connect(str(clone / "served.duckdb"), read_only=True) as con:  # run from the project folder
+            assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     finally:
         if serve.poll() is None:
             serve.kill()
     assert serve.returncode == 0, out + err
     assert "Traceback" not in out + err and "newsingest serve: stopped" in err
+
+
+def _final_state(flow_run_id, *, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        async def read(client):
+            return (await client.read_flow_run(flow_run_id)).state
+
+        state = _run(read)
+        if state is not None and state.is_final():
+            return state
+        time.sleep(1)
+    return None
 
 
 def test_serve_without_a_server_says_what_to_start(clone, tmp_path):
