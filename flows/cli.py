@@ -50,6 +50,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "--allow-private-addresses", action="store_true",
         help="also fetch from private, loopback and link-local addresses (refused by default)",
     )  # fmt: skip
+    run.add_argument("--workers", type=int, help="parser processes (default: one per core)")
+    run.add_argument("--page-timeout", type=float, metavar="SECONDS",
+                     help="time limit per page; a page over it is rejected as parse_timeout (default: 30)")
+    run.add_argument("--task-runner", choices=["default", "dask"], default="default",
+                     help="where read/parse/entities run: this machine, or a Dask cluster (the DB is written here)")
+    run.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                     help="scheduler of an existing Dask cluster (default: a temporary local cluster)")
+    _add_lock_timeout(run)
     run.set_defaults(handler=_run)
 
     reparse = commands.add_parser("reparse", help="re-extract archived web pages with the current parsers, offline")
@@ -66,6 +74,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sql = commands.add_parser("sql", help="run a query on the warehouse, read-only, and print a table")
     sql.add_argument("query")
     sql.add_argument("--db", default="data/news.duckdb")
+    _add_lock_timeout(sql)
     sql.set_defaults(handler=_sql)
 
     search = commands.add_parser("search", help="full-text search over titles and bodies, best BM25 match first")
@@ -93,9 +102,19 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_lock_timeout(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lock-timeout", type=float, metavar="SECONDS",
+        help="how long to wait while another process holds the database file"
+        " (default: $NEWSINGEST_LOCK_TIMEOUT or 60)",
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     for key, value in _QUIET_PREFECT.items():
         os.environ.setdefault(key, value)
+    if args.lock_timeout is not None:  # through the environment, so every task's open sees it
+        os.environ["NEWSINGEST_LOCK_TIMEOUT"] = str(args.lock_timeout)
     from flows.web import plan_inputs
     from flows.weberrors import SourcesError
 
@@ -111,13 +130,26 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from flows.ingest import ingest  # import after the environment: Prefect reads it at import
     from flows.summary import render_console
+    from warehouse import WarehouseLocked
 
+    if args.task_runner == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:
+            print("newsingest: --task-runner dask needs: pip install 'newsingest[dask]'", file=sys.stderr)
+            return 2
+        runner = DaskTaskRunner(address=args.dask_address) if args.dask_address else DaskTaskRunner()
+        ingest = ingest.with_options(task_runner=runner)
     try:
         summary = ingest(
             paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
             feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
             allow_private_addresses=args.allow_private_addresses,
+            workers=args.workers, page_timeout=args.page_timeout,
         )  # fmt: skip
+    except WarehouseLocked as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 3
     except Exception as exc:  # the run's own record and Prefect's logs keep the details
         if os.environ.get("NEWSINGEST_DEBUG"):
             raise
@@ -187,10 +219,13 @@ def _extract(args: argparse.Namespace) -> int:
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse import connect_read_only
+    from warehouse import WarehouseLocked, connect_read_only
 
     try:
-        con = connect_read_only(args.db)
+        con = connect_read_only(args.db, lock_timeout=args.lock_timeout)
+    except WarehouseLocked as exc:
+        print(f"newsingest: {exc}", file=sys.stderr)
+        return 3
     except (FileNotFoundError, duckdb.Error) as exc:
         print(f"newsingest: {exc}", file=sys.stderr)
         return 2

@@ -123,7 +123,7 @@ def _local(element: etree._Element) -> str:
     tag = element.tag
     if not isinstance(tag, str):  # comments, processing instructions, entity references
         return ""
-    return etree.QName(tag).localname.lower()
+    return tag.rpartition("}")[2].lower()  # not etree.QName: it raises on names a recovered tree may hold
 
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
@@ -159,8 +159,11 @@ def _date(text: str | None) -> datetime | None:
 def _web_url(link: str | None, base: str | None) -> str | None:
     if not link:
         return None
-    absolute = urljoin(base or "", link.strip())
-    if urlsplit(absolute).scheme not in ("http", "https") or not urlsplit(absolute).hostname:
+    try:
+        absolute = urljoin(base or "", link.strip())
+        if urlsplit(absolute).scheme not in ("http", "https") or not urlsplit(absolute).hostname:
+            return None
+    except ValueError:  # "http://[oops/": an unclosed IPv6 bracket
         return None
     return canonicalize(absolute)
 
@@ -262,7 +265,10 @@ def parse_url_list(text: str, *, source: str, origin: str = "") -> Discovery:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        parts = urlsplit(line)
+        try:
+            parts = urlsplit(line)
+        except ValueError:  # an unclosed IPv6 bracket
+            parts = urlsplit("")
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             found.rejects.append(
                 Reject(uri=line, source=source, stage="discover", reason="invalid_url",

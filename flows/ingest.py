@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -30,22 +30,36 @@ from typing import Any, TypeVar
 
 from prefect import Task, flow, get_run_logger, tags, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.artifacts import RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
+from flows.faults import checkpoint
 from flows.fetch import FetchConfig
 from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
 from flows.robots import RobotsCache
+from flows.sandbox import SandboxSettings, shared_workers
 from flows.sources import Source, load_sources
-from flows.stages import find_entities, parse_pages
 from flows.summary import RunSummary, SourceStats
 from flows.web import Target, discover_targets, fetch_config, fetch_targets, plan_inputs, read_warcs
 from flows.writelock import write_window
 from parsers.article import Article
-from warehouse import BatchResult, EntityCount, connect, finish_run, load_batch, start_run, top_entities
+from warehouse import (
+    BatchResult,
+    EntityCount,
+    connect,
+    fail_dead_runs,
+    finish_run,
+    heartbeat,
+    load_batch,
+    start_run,
+    top_entities,
+)
 from warehouse.records import ArticleRecord
 from warehouse.search import has_index, rebuild_index
 
@@ -109,18 +123,36 @@ def read(files: Sequence[LocalFile], source: str = "") -> tuple[list[RawPage], l
 
 
 @task(name="parse", cache_key_fn=parse_cache_key, cache_expiration=CACHE_FOR, persist_result=True)
-def parse(pages: Sequence[RawPage], source: str = "") -> tuple[list[ArticleRecord], list[Reject]]:
-    records, rejects = parse_pages(pages)
+def parse(
+    pages: Sequence[RawPage], source: str = "", limits: SandboxSettings | None = None
+) -> tuple[list[ArticleRecord], list[Reject]]:
+    # In worker processes: every core busy, and a page over its time limit is cut off (parse_timeout).
+    records, rejects = shared_workers(limits or SandboxSettings.from_env()).parse(pages)
+    checkpoint("parse")
     get_run_logger().info("%s: parsed %d article(s), %d rejected", source, len(records), len(rejects))
     return records, rejects
 
 
 @task(name="entities", cache_key_fn=entities_cache_key, cache_expiration=CACHE_FOR, persist_result=True)
-def entities(records: Sequence[ArticleRecord], source: str = "") -> list[ArticleRecord]:
-    found = find_entities(records)
+def entities(
+    records: Sequence[ArticleRecord], source: str = "", limits: SandboxSettings | None = None
+) -> tuple[list[ArticleRecord], list[Reject]]:
+    # A record whose entities could not be found in time is rejected whole: no article without its mentions.
+    found, rejects = shared_workers(limits or SandboxSettings.from_env()).entities(records)
     mentions = sum(len(record.mentions) for record in found)
     get_run_logger().info("%s: %d mention(s) in %d article(s)", source, mentions, len(found))
-    return found
+    return found, rejects
+
+
+@task(name="prepare", cache_policy=NO_CACHE)
+def prepare(
+    files: Sequence[LocalFile], source: str, limits: SandboxSettings
+) -> tuple[int, list[ArticleRecord], list[Reject]]:
+    """read, parse and entities of one batch in one task, so a cluster worker does all three."""
+    pages, unreadable = read.fn(files, source=source)
+    records, unparsable = parse.fn(pages, source=source, limits=limits)
+    records, no_entities = entities.fn(records, source=source, limits=limits)
+    return len(pages), records, unreadable + unparsable + no_entities
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -133,7 +165,10 @@ def load(
     with write_window(db_path, logger=logger):
         con = connect(db_path)  # held only for this batch's transaction
         try:
-            result = load_batch(con, run_id=run_id, articles=records, rejects=rejects)
+            result = load_batch(
+                con, run_id=run_id, articles=records, rejects=rejects, before_commit=lambda: checkpoint("load.commit")
+            )
+            heartbeat(con, run_id=run_id)
         finally:
             con.close()
     logger.info(
@@ -197,13 +232,21 @@ def ingest(
     fetch_options: dict[str, Any] | None = None,
     since: date | None = None,
     until: date | None = None,
+    workers: int | None = None,
+    page_timeout: float | None = None,
 ) -> RunSummary:
     """Ingest pages from files, folders, WARC archives, feeds, sitemaps and URL lists into the warehouse.
 
     With no inputs named, reads ``sources.toml`` if there is one, else ``seeds/``.
     ``fetch_options`` sets ``flows.fetch.FetchConfig`` fields (``concurrency``, ``delay``, timeouts...).
     With ``since``/``until`` (a backfill), only articles published in that window, ends included, are loaded.
+    ``workers`` parser processes (default: one per core) take a page at a time, with ``page_timeout``
+    seconds per page (default 30; see ``flows.sandbox``). With a distributed task runner (Dask), files
+    are read, parsed and searched for entities on the cluster; this process alone writes the warehouse.
     """
+    remote = _remote_task_runner()
+    # On a cluster each worker process parses one page at a time; locally one parser process per core.
+    limits = SandboxSettings.from_env(workers=workers or (1 if remote else None), page_timeout=page_timeout)
     plan = plan_inputs(
         paths=paths or [], sources_file=sources_file, feeds=feeds or [], sitemaps=sitemaps or [],
         url_files=url_files or [],
@@ -219,15 +262,23 @@ def ingest(
     totals = BatchResult()
 
     def parse_and_load(label: str, stat: SourceStats, pages: list[RawPage], rejects: list[Reject]) -> None:
-        nonlocal totals
-        records, unparsable = _named(parse, label)(pages, source=stat.source)
+        records, unparsable = _named(parse, label)(pages, source=stat.source, limits=limits)
+        records = in_window(stat, records)
+        records, no_entities = _named(entities, label)(records, source=stat.source, limits=limits)
+        load_prepared(label, stat, len(pages), records, rejects + unparsable + no_entities)
+
+    def in_window(stat: SourceStats, records: list[ArticleRecord]) -> list[ArticleRecord]:
         if since or until:
             records, outside = _in_window(records, since, until)
             stat.outside_window += outside
-        records = _named(entities, label)(records, source=stat.source)
-        rejects = rejects + unparsable
+        return records
+
+    def load_prepared(
+        label: str, stat: SourceStats, fetched: int, records: list[ArticleRecord], rejects: list[Reject]
+    ) -> None:
+        nonlocal totals
         result = _named(load, label)(db_path, run_id, records, rejects, source=stat.source)
-        stat.fetched += len(pages)
+        stat.fetched += fetched
         stat.parsed += len(records)
         stat.add_result(result)
         stat.add_rejects(rejects)
@@ -249,7 +300,15 @@ def ingest(
         for source, source_files in _by_source(files).items():
             with _timed(stats, source) as stat, tags(f"source:{source}"):
                 stat.discovered += len(source_files)
+                if remote:  # a few batches in flight on the cluster; this process loads them in order
+                    for label, batch, fetched, records, rejected in _on_cluster(
+                        _batched(source_files, batch_size), source, limits
+                    ):
+                        load_prepared(label, stat, fetched, in_window(stat, records), rejected)
+                        progress.advance(len(batch))
+                    continue
                 for number, batch in enumerate(_batched(source_files, batch_size), 1):
+                    checkpoint("batch")
                     pages, unreadable = _named(read, f"{_slug(source)}-{number}")(batch, source=source)
                     parse_and_load(f"{_slug(source)}-{number}", stat, pages, unreadable)
                     progress.advance(len(batch))
@@ -328,6 +387,37 @@ def _in_window(
     return kept, len(records) - len(kept)
 
 
+REMOTE_BATCHES_IN_FLIGHT = 8  # enough to keep a small cluster busy; bounded, so memory stays flat
+
+
+def _on_cluster(
+    batches: Iterator[list[LocalFile]], source: str, limits: SandboxSettings
+) -> Iterator[tuple[str, list[LocalFile], int, list[ArticleRecord], list[Reject]]]:
+    """Each batch read, parsed and with entities by the task runner's cluster, yielded in order."""
+    in_flight: deque[tuple[str, list[LocalFile], PrefectFuture[Any]]] = deque()
+    for number, batch in enumerate(batches, 1):
+        label = f"{_slug(source)}-{number}"
+        in_flight.append((label, batch, _named(prepare, label).submit(batch, source, limits)))
+        if len(in_flight) >= REMOTE_BATCHES_IN_FLIGHT:
+            yield _collect(in_flight.popleft())
+    while in_flight:
+        yield _collect(in_flight.popleft())
+
+
+def _collect(
+    item: tuple[str, list[LocalFile], PrefectFuture[Any]],
+) -> tuple[str, list[LocalFile], int, list[ArticleRecord], list[Reject]]:
+    checkpoint("batch")
+    label, batch, future = item
+    fetched, records, rejected = future.result()
+    return label, batch, fetched, records, rejected
+
+
+def _remote_task_runner() -> bool:
+    context = FlowRunContext.get()
+    return context is not None and not isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
 def _named(stage: Task[Any, T], label: str) -> Task[Any, T]:
     """The stage's task with a run name the UI can tell apart: ``parse-seeds-2``."""
     return stage.with_options(task_run_name=f"{stage.name}-{label}")
@@ -346,12 +436,16 @@ def _by_source(items: Sequence[LocalFile] | Sequence[Target]) -> dict[str, list[
 
 
 def _open_run(db_path: str, run_id: str, paths: Sequence[str]) -> None:
+    """Record this run, and mark failed the runs whose process died before recording their end."""
     with write_window(db_path):
         con = connect(db_path)
         try:
+            for dead in fail_dead_runs(con, by_run_id=run_id):
+                get_run_logger().warning("run %s was left running by a process that is gone: marked failed", dead)
             start_run(con, run_id=run_id, name=flow_run.get_name(), inputs=paths)
         finally:
             con.close()
+    checkpoint("run.started")
 
 
 def _close_run(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml import etree
 
@@ -18,8 +20,14 @@ _PARSER = lxml.html.HTMLParser(
 )
 
 
+# Control characters XML forbids: lxml keeps them from the parse but then refuses to set them as
+# text (drop_tree, tail edits), so a stray \x13 would crash a later stage. Browsers drop them too.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_INCOMPATIBLE_SPACE = re.compile("[\x0b\x0c]")  # vertical tab, form feed: white space in HTML
+
+
 def parse_html(text: str) -> HtmlTree:
-    text = text.replace("\x00", "")
+    text = _XML_INCOMPATIBLE_SPACE.sub(" ", _XML_INCOMPATIBLE.sub("", text))
     if not text.strip():
         raise EmptyDocument("page has no content")
     try:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from warehouse.connection import DEFAULT_DB_PATH, connect, connect_read_only
 from warehouse.load import BatchResult, article_id_for, content_hash, entity_id_for, load_batch
+from warehouse.locking import LockHolder, WarehouseLocked
 from warehouse.records import ArticleRecord, Reject
-from warehouse.runs import EntityCount, finish_run, start_run, top_entities
+from warehouse.runs import EntityCount, fail_dead_runs, finish_run, heartbeat, start_run, top_entities
 from warehouse.schema import apply_migrations
 
 __all__ = [
@@ -13,14 +14,18 @@ __all__ = [
     "ArticleRecord",
     "BatchResult",
     "EntityCount",
+    "LockHolder",
     "Reject",
+    "WarehouseLocked",
     "apply_migrations",
     "article_id_for",
     "connect",
     "connect_read_only",
     "content_hash",
     "entity_id_for",
+    "fail_dead_runs",
     "finish_run",
+    "heartbeat",
     "load_batch",
     "start_run",
     "top_entities",

@@ -11,7 +11,7 @@ Re-running the same inputs therefore adds no rows.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -58,13 +58,20 @@ def load_batch(
     run_id: str,
     articles: Sequence[ArticleRecord],
     rejects: Sequence[Reject] = (),
+    before_commit: Callable[[], None] | None = None,
 ) -> BatchResult:
-    """Write one batch; all of it or none of it lands."""
+    """Write one batch; all of it or none of it lands.
+
+    ``before_commit`` runs inside the transaction, after every row is written (the
+    fault tests stop a run there to kill it with the transaction open).
+    """
     now = datetime.now(UTC)
     con.execute("BEGIN TRANSACTION")
     try:
         result = _load_articles(con, run_id, articles, now)
         _load_rejects(con, run_id, rejects, now)
+        if before_commit is not None:
+            before_commit()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,16 +1,32 @@
-"""The ``runs`` table: one row per ingest run, opened at the start and closed at the end."""
+"""The ``runs`` table: one row per ingest run, opened at the start and closed at the end.
+
+A run records which process runs it; a run whose process died (SIGKILL, OOM) is
+marked ``failed`` by the next run's ``fail_dead_runs`` (see ``warehouse.liveness``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from warehouse.liveness import ProcessIdentity, current_process, is_alive
 from warehouse.load import BatchResult
 
-__all__ = ["EntityCount", "finish_run", "start_run", "top_entities"]
+__all__ = [
+    "DEFAULT_STALE_AFTER",
+    "EntityCount",
+    "fail_dead_runs",
+    "finish_run",
+    "heartbeat",
+    "start_run",
+    "top_entities",
+]
+
+# A run from another host that has not loaded a batch for this long is taken for dead.
+DEFAULT_STALE_AFTER = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -21,12 +37,61 @@ class EntityCount:
     articles: int
 
 
-def start_run(con: duckdb.DuckDBPyConnection, *, run_id: str, name: str | None, inputs: Sequence[str]) -> None:
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    name: str | None,
+    inputs: Sequence[str],
+    process: ProcessIdentity | None = None,
+) -> None:
+    me = process or current_process()
+    now = datetime.now(UTC)
     con.execute(
-        "INSERT INTO runs (run_id, flow_run_name, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)"
-        " ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL, error = NULL",
-        [run_id, name, datetime.now(UTC), list(inputs)],
+        "INSERT INTO runs (run_id, flow_run_name, started_at, status, inputs, host, pid, process_token, heartbeat_at)"
+        " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)"
+        " ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL, error = NULL,"
+        " host = excluded.host, pid = excluded.pid, process_token = excluded.process_token,"
+        " heartbeat_at = excluded.heartbeat_at",
+        [run_id, name, now, list(inputs), me.host, me.pid, me.token, now],
     )
+
+
+def heartbeat(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
+    """The run is alive: called after each batch it loads."""
+    con.execute("UPDATE runs SET heartbeat_at = ? WHERE run_id = ?", [datetime.now(UTC), run_id])
+
+
+def fail_dead_runs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    by_run_id: str | None = None,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+) -> list[str]:
+    """Mark ``failed`` every ``running`` run whose process is gone; returns their ids.
+
+    Their loaded batches stay (each was committed whole); the next run redoes the rest.
+    """
+    rows = con.execute(
+        "SELECT run_id, host, pid, process_token, coalesce(heartbeat_at, started_at) FROM runs"
+        " WHERE status = 'running' AND run_id IS DISTINCT FROM ?",
+        [by_run_id],
+    ).fetchall()
+    now = datetime.now(UTC)
+    dead: list[tuple[str, str]] = []
+    for run_id, host, pid, token, last_seen in rows:
+        alive = None if pid is None or host is None else is_alive(ProcessIdentity(host, pid, token))
+        if alive is False:
+            dead.append((run_id, f"process {pid} on {host} ended without finishing the run"))
+        elif alive is None and now - last_seen > stale_after:
+            dead.append((run_id, f"no batch loaded since {last_seen:%Y-%m-%d %H:%M:%S%z} (process {pid} on {host})"))
+    for run_id, why in dead:
+        note = f"{why}; marked failed by run {by_run_id}" if by_run_id else why
+        con.execute(
+            "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ? AND status = 'running'",
+            [now, note, run_id],
+        )
+    return [run_id for run_id, _ in dead]
 
 
 def finish_run(

@@ -1,0 +1,308 @@
+"""Whole-pipeline throughput: N varied corpus pages into a fresh DuckDB, through Prefect and through plain functions.
+
+    python bench/pipeline.py 1000                  # all modes, 2 parser workers
+    python bench/pipeline.py 1000 --modes prefect,pool-2 --workers 2
+
+Pages: the corpus pages (``../shared/corpora``) copied N times round-robin, each copy
+with its own URL (canonical links rewritten) and a small text change, so every page
+is a distinct article. They are written to a temporary folder and, for the ``http``
+mode, served from a local HTTP server on 127.0.0.1.
+
+Modes, each in a fresh process (so its peak memory is its own plus its workers'):
+- ``inproc``: the plain functions in one process, one core (``flows.stages``);
+- ``pool-1`` / ``pool-2``: the plain functions with 1 or 2 parser worker processes
+  (``flows.sandbox``), batch by batch, as the flow does but without Prefect;
+- ``prefect``: the ``ingest`` flow (Prefect's temporary server, tasks per batch);
+- ``http``: ``pool-2`` fed by the fetcher from the local HTTP server instead of disk.
+
+Reported: pages/s end to end, seconds per stage (and pages/s), peak RSS of the mode's
+process and of its largest worker, and the ratios the targets are about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpora import CORPORA_DIR  # noqa: E402
+
+MODES = ("inproc", "pool-1", "pool-2", "prefect", "http")
+_CANONICAL = re.compile(rb'(<link[^>]+rel=["\']?canonical["\']?[^>]*href=["\'])([^"\']+)', re.I)
+_OG_URL = re.compile(rb'(<meta[^>]+property=["\']og:url["\'][^>]*content=["\'])([^"\']+)', re.I)
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def build_pages(count: int, folder: Path) -> list[Path]:
+    """``count`` distinct pages from the corpus pages: new URL, a few words changed."""
+    sources = sorted(p for name in ("article-extraction", "publishers") for p in (CORPORA_DIR / name / "pages").glob(
+        "*.html.gz"))
+    if not sources:
+        raise SystemExit(f"no corpus pages under {CORPORA_DIR}")
+    originals = [gzip.decompress(path.read_bytes()) for path in sources]
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for n in range(count):
+        page = originals[n % len(originals)]
+        tag = f"bench-{n}".encode()
+        page = _CANONICAL.sub(lambda m, t=tag: m.group(1) + m.group(2).rstrip(b"/") + b"/" + t, page, count=1)
+        page = _OG_URL.sub(lambda m, t=tag: m.group(1) + m.group(2).rstrip(b"/") + b"/" + t, page, count=1)
+        # A small text change in the first paragraphs, so the cleaned text differs too.
+        page = page.replace(b"</p>", b" Update " + str(n).encode() + b".</p>", 3)
+        path = folder / f"{n:06d}.html"
+        path.write_bytes(page)
+        written.append(path)
+    return written
+
+
+# ----------------------------------------------------------------------------- modes (run in a child process)
+
+
+def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool) -> dict:
+    """The plain functions, batch by batch: read (or fetch), parse, entities, load."""
+    from flows.inputs import RawPage, discover_files, read_file
+    from flows.sandbox import PageWorkers, SandboxSettings
+    from flows.stages import find_entities, parse_pages
+    from warehouse import connect, load_batch, start_run
+
+    stage: dict[str, float] = defaultdict(float)
+    started = time.perf_counter()
+    con = connect(db)
+    start_run(con, run_id="bench", name="bench", inputs=[str(folder)])
+    con.close()
+    files, _ = discover_files([folder])
+    stage["discover"] += time.perf_counter() - started
+    pool = PageWorkers(SandboxSettings(workers=workers)) if workers else None
+    server = _serve(folder) if http else None
+    loaded = 0
+    worker_peak = 0.0
+    try:
+        if pool is not None:  # workers start (and load the model) before the clock's stages
+            pool.wait_ready()
+        for first in range(0, len(files), batch_size):
+            batch = files[first : first + batch_size]
+            t = time.perf_counter()
+            if server is not None:
+                pages, rejects = _fetch(server, batch)
+                stage["fetch"] += time.perf_counter() - t
+            else:
+                outcomes = [read_file(f) for f in batch]
+                pages = [p for p in outcomes if isinstance(p, RawPage)]
+                rejects = [p for p in outcomes if not isinstance(p, RawPage)]
+                stage["read"] += time.perf_counter() - t
+            t = time.perf_counter()
+            records, bad = pool.parse(pages) if pool else parse_pages(pages)
+            stage["parse"] += time.perf_counter() - t
+            t = time.perf_counter()
+            if pool:
+                records, no_entities = pool.entities(records)
+            else:
+                records, no_entities = find_entities(records), []
+            stage["entities"] += time.perf_counter() - t
+            t = time.perf_counter()
+            con = connect(db)
+            result = load_batch(con, run_id="bench", articles=records, rejects=[*rejects, *bad, *no_entities])
+            con.close()
+            loaded += result.loaded
+            stage["load"] += time.perf_counter() - t
+            worker_peak = max(worker_peak, pool.peak_rss_mb() if pool else 0.0)
+    finally:
+        if pool is not None:
+            pool.close()
+        if server is not None:
+            server.shutdown()
+    return {"seconds": time.perf_counter() - started, "stages": dict(stage), "pages": len(files), "loaded": loaded,
+            "peak_worker_rss_mb": worker_peak}
+
+
+def _prefect(folder: Path, db: Path, *, workers: int, batch_size: int) -> dict:
+    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="bench-prefect-"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    from flows.ingest import ingest
+    from flows.sandbox import SandboxSettings, shared_workers
+
+    wall = time.perf_counter()
+    pool = shared_workers(SandboxSettings.from_env(workers=workers))
+    pool.wait_ready()  # as in pool modes: workers warm first
+    warm = time.perf_counter() - wall
+    summary = ingest(paths=[str(folder)], db_path=str(db), batch_size=batch_size, workers=workers)
+    stages = _task_times(summary.run_id)
+    return {
+        "peak_worker_rss_mb": pool.peak_rss_mb(),
+        "seconds": summary.seconds, "wall": time.perf_counter() - wall - warm, "stages": stages,
+        "pages": summary.pages_seen, "loaded": summary.result.loaded,
+    }
+
+
+def _task_times(flow_run_id: str) -> dict[str, float]:
+    """Seconds spent in each task, summed over the run's task runs (from the Prefect API)."""
+    import asyncio
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async def read() -> list:
+        async with get_client() as client:
+            runs, offset = [], 0
+            while True:
+                page = await client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)])),
+                    limit=200, offset=offset,
+                )
+                runs += page
+                offset += len(page)
+                if len(page) < 200:
+                    return runs
+
+    totals: dict[str, float] = defaultdict(float)
+    for task_run in asyncio.run(read()):
+        totals[task_run.task_key.split("-")[0]] += task_run.total_run_time.total_seconds()
+    return dict(totals)
+
+
+class _Server:
+    def __init__(self, folder: Path) -> None:
+        handler = partial(_QuietHandler, directory=str(folder))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def shutdown(self) -> None:
+        self.httpd.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(folder: Path) -> _Server:
+    return _Server(folder)
+
+
+def _fetch(server: _Server, batch: list) -> tuple[list, list]:
+    from flows.fetch import FetchConfig, FetchRequest, Politeness, fetch_all
+    from flows.inputs import RawPage
+
+    config = FetchConfig(
+        politeness=Politeness(concurrency=16, delay=0.0), respect_robots=False, allow_private_addresses=True,
+    )
+    results = fetch_all([FetchRequest(url=server.base + f.path.name, source="bench") for f in batch], config=config)
+    pages = [r for r in results if isinstance(r, RawPage)]
+    return pages, [r for r in results if not isinstance(r, RawPage)]
+
+
+def _child(mode: str, folder: Path, db: Path, workers: int, batch_size: int) -> None:
+    if mode == "prefect":
+        result = _prefect(folder, db, workers=workers, batch_size=batch_size)
+    else:
+        n = {"inproc": 0, "pool-1": 1, "pool-2": 2}.get(mode, workers)
+        result = _plain(folder, db, workers=n, batch_size=batch_size, http=mode == "http")
+    from flows.sandbox import peak_rss_mb
+
+    result["peak_rss_mb"] = peak_rss_mb()
+    result.setdefault("peak_worker_rss_mb", 0.0)
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def run_mode(mode: str, folder: Path, workdir: Path, *, workers: int, batch_size: int) -> dict:
+    db = workdir / f"{mode}.duckdb"
+    db.unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(folder), str(db), str(workers), str(batch_size)],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    line = next((line for line in out.stdout.splitlines() if line.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"{mode} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+    return json.loads(line[len("RESULT "):])
+
+
+def render(n: int, results: dict[str, dict]) -> str:
+    stages = ["discover", "read", "fetch", "parse", "entities", "load"]
+    lines = [
+        f"N = {n} pages, {os.cpu_count()} cores",
+        "",
+        "| mode | pages/s | seconds | " + " | ".join(f"{s} s (p/s)" for s in stages) + " | peak RSS MB (worker) |",
+        "|---" * (len(stages) + 4) + "|",
+    ]
+    for mode, r in results.items():
+        cells = []
+        for s in stages:
+            t = r["stages"].get(s)
+            cells.append("" if t is None else f"{t:.1f} ({r['pages'] / t:.0f})" if t > 0 else "0.0")
+        lines.append(
+            f"| {mode} | {r['pages'] / r['seconds']:.1f} | {r['seconds']:.1f} | " + " | ".join(cells)
+            + f" | {r['peak_rss_mb']:.0f} ({r['peak_worker_rss_mb']:.0f}) |"
+        )
+    lines.append("")
+    if "pool-1" in results and "pool-2" in results:
+        def work(mode: str) -> float:
+            return results[mode]["stages"]["parse"] + results[mode]["stages"]["entities"]
+
+        lines.append(f"parse+entities speed-up, 2 workers over 1: {work('pool-1') / work('pool-2'):.2f}x")
+    if "prefect" in results and "pool-2" in results:
+        prefect, plain = results["prefect"]["seconds"], results["pool-2"]["seconds"]
+        lines.append(f"orchestration overhead (prefect vs pool-2): {100 * (prefect - plain) / plain:+.1f}%")
+        lines.append(f"prefect pages/s over plain pool-2 pages/s: {plain / prefect:.2f}x")
+    if "prefect" in results and "inproc" in results:
+        ratio = results["inproc"]["seconds"] / results["prefect"]["seconds"]
+        lines.append(f"prefect pages/s over plain in-process pages/s: {ratio:.2f}x")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if args and args[0] == "--child":
+        mode, folder, db, workers, batch_size = args[1:6]
+        _child(mode, Path(folder), Path(db), int(workers), int(batch_size))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int)
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    options = parser.parse_args(args)
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        workdir = Path(tmp)
+        started = time.perf_counter()
+        build_pages(options.n, workdir / "pages")
+        print(f"built {options.n} pages in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        results = {}
+        for mode in options.modes.split(","):
+            results[mode] = run_mode(mode, workdir / "pages", workdir, workers=options.workers,
+                                     batch_size=options.batch_size)
+            print(f"{mode}: {json.dumps(results[mode])}", file=sys.stderr)
+    print(render(options.n, results))
+    if options.json:
+        options.json.write_text(json.dumps({"n": options.n, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
