@@ -60,7 +60,8 @@ def reparse(
         for number, batch in enumerate(_batched(uris, batch_size), 1):
             pages = _named(read_archive, f"archive-{number}")(db_path, batch)
             records, unparsable = _named(parse, f"archive-{number}")(pages, source=label)
-            records = _named(entities, f"archive-{number}")(records, source=label)
+            records, no_entities = _named(entities, f"archive-{number}")(records, source=label)
+            unparsable += no_entities  # an article whose entities could not be found is rejected whole
             result = _named(load, f"archive-{number}")(db_path, run_id, records, unparsable, source=label)
             stat.fetched += len(pages)
             stat.parsed += len(records)
