@@ -101,3 +101,18 @@ def test_entity_ids_are_stable_across_databases(tmp_path):
         ids.append(con.execute("SELECT entity_id FROM entities").fetchall())
         con.close()
     assert ids[0] == ids[1]
+
+
+def test_same_text_with_new_metadata_updates_in_place(con):
+    load_batch(con, run_id="r1", articles=[_record("https://example.org/a")])
+    fixed = _record("https://example.org/a", authors=["Jane Doe"], published_at=datetime(2024, 1, 2, 3, 4))
+    result = load_batch(con, run_id="r2", articles=[fixed])
+    assert (result.loaded, result.unchanged) == (1, 0)
+    authors, published, first_run, last_run = con.execute(
+        "SELECT authors, published_at, first_run_id, last_run_id FROM articles"
+    ).fetchone()
+    assert authors == ["Jane Doe"] and published == datetime(2024, 1, 2, 3, 4)
+    assert (first_run, last_run) == ("r1", "r2")
+    assert _count(con, "mentions") == 1  # the text did not change, so its mentions stay
+    again = load_batch(con, run_id="r3", articles=[fixed])
+    assert (again.loaded, again.unchanged) == (0, 1)

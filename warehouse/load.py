@@ -1,7 +1,8 @@
 """Load one batch of parsed pages into the warehouse, in one transaction, idempotently.
 
 Each page ends in exactly one place:
-- ``articles`` (new, or updated when its cleaned text changed), with its ``mentions``;
+- ``articles`` (new, replaced when its cleaned text changed, updated in place when only its
+  metadata did), with its ``mentions``;
 - ``duplicates`` when the same cleaned text is already loaded under another URL;
 - ``rejects`` when it could not become an article;
 - or nowhere new when the same URL with the same text is already loaded (``unchanged``).
@@ -88,10 +89,21 @@ def _load_articles(
     stale_entities: set[str] = set()  # entities that lose the mentions of a replaced article
     for record in records:
         article_id, digest = article_id_for(record), content_hash(record)
-        stored = con.execute("SELECT content_hash FROM articles WHERE article_id = ?", [article_id]).fetchone()
+        stored = con.execute(
+            f"SELECT content_hash, {', '.join(_METADATA_COLUMNS)} FROM articles WHERE article_id = ?", [article_id]
+        ).fetchone()
         if stored is not None and stored[0] == digest:
-            con.execute("UPDATE articles SET last_run_id = ? WHERE article_id = ?", [run_id, article_id])
-            unchanged += 1
+            metadata = _metadata_values(record)
+            if list(stored[1:]) == metadata:
+                con.execute("UPDATE articles SET last_run_id = ? WHERE article_id = ?", [run_id, article_id])
+                unchanged += 1
+            else:  # same text, new metadata (a byline or date fixed, a parser that reads more): update in place
+                assignments = ", ".join(f"{column} = ?" for column in _METADATA_COLUMNS)
+                con.execute(
+                    f"UPDATE articles SET {assignments}, last_run_id = ?, loaded_at = ? WHERE article_id = ?",
+                    [*metadata, run_id, now, article_id],
+                )
+                loaded += 1
             continue
         original = seen_in_batch.get(digest) or _article_with_content(con, digest, exclude=article_id)
         if original is not None:
@@ -111,6 +123,23 @@ def _load_articles(
     assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
     store_mentions(con, [(aid, r.article.body, r.mentions) for aid, r in new_articles], stale_entities=stale_entities)
     return BatchResult(loaded=loaded, unchanged=unchanged, duplicates=duplicates)
+
+
+# Fields that can change while the text stays the same; compared to decide "unchanged".
+_METADATA_COLUMNS = (
+    "canonical_url", "authors", "published_at", "published_tz", "published_utc", "modified_at",
+    "language", "site_name", "source", "section",
+)
+
+
+def _metadata_values(record: ArticleRecord) -> list[object]:
+    article = record.article
+    published_local, published_tz, published_utc = _split_time(article.published_at, article.published_tz_known)
+    modified_local, _, _ = _split_time(article.modified_at, article.modified_at is not None)
+    return [
+        article.canonical_url, list(article.authors), published_local, published_tz, published_utc,
+        modified_local, article.language, article.site_name, article.source, article.section,
+    ]
 
 
 def _article_with_content(con: duckdb.DuckDBPyConnection, digest: str, *, exclude: str) -> str | None:
@@ -138,17 +167,13 @@ def _insert_article(
     now: datetime,
 ) -> None:
     article = record.article
-    published_local, published_tz, published_utc = _split_time(article.published_at, article.published_tz_known)
-    modified_local, _, _ = _split_time(article.modified_at, article.modified_at is not None)
+    columns = ("article_id", "url", "content_hash", "title", "body", *_METADATA_COLUMNS,
+               "input_source", "input_format", "first_run_id", "last_run_id", "loaded_at")
     con.execute(
-        "INSERT INTO articles (article_id, url, canonical_url, content_hash, title, body, authors,"
-        " published_at, published_tz, published_utc, modified_at, language, site_name, source, section,"
-        " input_source, input_format, first_run_id, last_run_id, loaded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         [
-            article_id, article.url or record.uri, article.canonical_url, digest, article.title, article.body,
-            list(article.authors), published_local, published_tz, published_utc, modified_local,
-            article.language, article.site_name, article.source, article.section,
+            article_id, article.url or record.uri, digest, article.title, article.body,
+            *_metadata_values(record),
             record.input_source, article.input_format, run_id, run_id, now,
         ],
     )
