@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from itertools import islice
+from itertools import islice, zip_longest
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from prefect import Task, flow, get_run_logger, tags, task
 from prefect.cache_policies import NO_CACHE
@@ -98,18 +99,25 @@ def discover_web(
 # briefly locked, the network gone for a moment). Archiving is idempotent, so a retry is safe.
 @task(name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30], retry_jitter_factor=0.5)
 def fetch(
-    db_path: str, targets: Sequence[Target], config: FetchConfig, robots: RobotsCache, line: Progress, source: str = ""
-) -> tuple[list[RawPage], list[Reject], int]:
-    """Fetch a batch (conditional GET from the raw archive, which keeps every body); 304s are not parsed."""
+    db_path: str, targets: Sequence[Target], config: FetchConfig, robots: RobotsCache, line: Progress
+) -> tuple[list[RawPage], list[Reject], Counter[str]]:
+    """Fetch a batch (conditional GET from the raw archive, which keeps every body).
+
+    Returns pages, rejects, and the 304s per source: those are unchanged and not parsed again.
+    """
     fetched = fetch_targets(
         targets, db_path=db_path, config=config, robots_cache=robots,
         on_result=lambda result: line.advance(error=isinstance(result, Reject)),
     )  # fmt: skip
-    get_run_logger().info(
-        "%s: fetched %d page(s), %d not modified, %d failed",
-        source, len(fetched.pages), len(fetched.not_modified), len(fetched.rejects),
-    )  # fmt: skip
-    return fetched.pages, fetched.rejects, len(fetched.not_modified)
+    not_modified = Counter(item.source for item in fetched.not_modified)
+    logger = get_run_logger()
+    for source in _by_source(targets):
+        logger.info(
+            "%s: fetched %d page(s), %d not modified, %d failed", source,
+            sum(p.source == source for p in fetched.pages), not_modified[source],
+            sum(r.source == source for r in fetched.rejects),
+        )  # fmt: skip
+    return fetched.pages, fetched.rejects, not_modified
 
 
 @task(name="read", cache_policy=NO_CACHE)
@@ -262,6 +270,11 @@ def ingest(
     totals = BatchResult()
 
     def parse_and_load(label: str, stat: SourceStats, pages: list[RawPage], rejects: list[Reject]) -> None:
+        if not pages and not rejects:
+            return
+        if not pages:  # e.g. a fetch batch whose pages all failed or were unchanged
+            load_prepared(label, stat, 0, [], rejects)
+            return
         records, unparsable = _named(parse, label)(pages, source=stat.source, limits=limits)
         records = in_window(stat, records)
         records, no_entities = _named(entities, label)(records, source=stat.source, limits=limits)
@@ -319,18 +332,19 @@ def ingest(
                     pages_seen += len(items)
                     parse_and_load(f"{_slug(warc.name)}-{number}", stat, *_split(items))
         with Progress("fetch", len(targets)) as line:  # live on a terminal only
-            for source, source_targets in _by_source(targets).items():
-                with _timed(stats, source) as stat, tags(f"source:{source}"):
-                    stat.discovered += len(source_targets)
-                    for number, batch in enumerate(_batched(source_targets, batch_size), 1):
-                        label = f"{_slug(source)}-{number}"
-                        pages, unfetched, not_modified = _named(fetch, label)(
-                            db_path, batch, config, robots, line, source=source
-                        )
-                        stat.not_modified += not_modified
-                        totals += BatchResult(unchanged=not_modified)  # a 304 is an unchanged article
-                        parse_and_load(label, stat, pages, unfetched)
-                        progress.advance(len(batch))
+            # A fetch batch takes URLs from every host in turn, so hosts are fetched side by side
+            # (each within its own politeness); the pages then go on source by source.
+            for number, batch in enumerate(_batched(_round_robin(targets), batch_size), 1):
+                pages, unfetched, not_modified = _named(fetch, f"web-{number}")(db_path, batch, config, robots, line)
+                totals += BatchResult(unchanged=sum(not_modified.values()))  # a 304 is an unchanged article
+                for source, source_targets in _by_source(batch).items():
+                    with _timed(stats, source) as stat, tags(f"source:{source}"):
+                        stat.discovered += len(source_targets)
+                        stat.not_modified += not_modified[source]
+                        mine = [page for page in pages if page.source == source]
+                        failed = [reject for reject in unfetched if reject.source == source]
+                        parse_and_load(f"{_slug(source)}-{number}", stat, mine, failed)
+                progress.advance(len(batch))
         reports = health(db_path, run_id, dict(parsed))
         progress.finish()
     except BaseException as exc:
@@ -367,6 +381,19 @@ def _timed(stats: dict[str, SourceStats], source: str) -> Iterator[SourceStats]:
         yield stat
     finally:
         stat.seconds += time.perf_counter() - tick
+
+
+def _round_robin(targets: Sequence[Target]) -> list[Target]:
+    """One URL from each host in turn, keeping each host's own order."""
+    queues = list(_group(targets, key=lambda target: urlsplit(target.url).netloc.lower()).values())
+    return [target for round_ in zip_longest(*queues) for target in round_ if target is not None]
+
+
+def _group(items: Sequence[T], *, key: Callable[[T], str]) -> dict[str, list[T]]:
+    grouped: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        grouped[key(item)].append(item)
+    return dict(grouped)
 
 
 def _split(items: Sequence[RawPage | Reject]) -> tuple[list[RawPage], list[Reject]]:

@@ -60,3 +60,16 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
     assert targets[0].politeness == Politeness(concurrency=1, delay=0) and targets[0].allow_private
     assert not targets[2].allow_private  # only the feed source allows private addresses
     assert [(r.source, r.reason) for r in rejects] == [("gone", "path_not_found")]
+
+
+def test_fetch_batches_take_hosts_in_turn() -> None:
+    from flows.ingest import _round_robin
+    from flows.web import Target
+
+    targets = [Target(f"https://{host}/{n}", host) for host in ("a.example", "b.example") for n in range(3)]
+    targets.append(Target("https://c.example/0", "c"))
+    assert [t.url for t in _round_robin(targets)] == [
+        "https://a.example/0", "https://b.example/0", "https://c.example/0",
+        "https://a.example/1", "https://b.example/1",
+        "https://a.example/2", "https://b.example/2",
+    ]  # fmt: skip
