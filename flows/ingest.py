@@ -335,7 +335,9 @@ def ingest(
             # A fetch batch takes URLs from every host in turn, so hosts are fetched side by side
             # (each within its own politeness); the pages then go on source by source.
             for number, batch in enumerate(_batched(_round_robin(targets), batch_size), 1):
-                pages, unfetched, not_modified = _named(fetch, f"web-{number}")(db_path, batch, config, robots, line)
+                names = {target.source for target in batch}  # a batch of one source is named after it
+                label = f"{_slug(names.pop()) if len(names) == 1 else 'web'}-{number}"
+                pages, unfetched, not_modified = _named(fetch, label)(db_path, batch, config, robots, line)
                 totals += BatchResult(unchanged=sum(not_modified.values()))  # a 304 is an unchanged article
                 for source, source_targets in _by_source(batch).items():
                     with _timed(stats, source) as stat, tags(f"source:{source}"):
