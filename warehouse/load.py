@@ -89,20 +89,14 @@ def _load_articles(
     stale_entities: set[str] = set()  # entities that lose the mentions of a replaced article
     for record in records:
         article_id, digest = article_id_for(record), content_hash(record)
-        stored = con.execute(
-            f"SELECT content_hash, {', '.join(_METADATA_COLUMNS)} FROM articles WHERE article_id = ?", [article_id]
-        ).fetchone()
+        stored = con.execute(_SELECT_STORED, [article_id]).fetchone()
         if stored is not None and stored[0] == digest:
             metadata = _metadata_values(record)
             if list(stored[1:]) == metadata:
                 con.execute("UPDATE articles SET last_run_id = ? WHERE article_id = ?", [run_id, article_id])
                 unchanged += 1
             else:  # same text, new metadata (a byline or date fixed, a parser that reads more): update in place
-                assignments = ", ".join(f"{column} = ?" for column in _METADATA_COLUMNS)
-                con.execute(
-                    f"UPDATE articles SET {assignments}, last_run_id = ?, loaded_at = ? WHERE article_id = ?",
-                    [*metadata, run_id, now, article_id],
-                )
+                con.execute(_UPDATE_METADATA, [*metadata, run_id, now, article_id])
                 loaded += 1
             continue
         original = seen_in_batch.get(digest) or _article_with_content(con, digest, exclude=article_id)
@@ -129,6 +123,19 @@ def _load_articles(
 _METADATA_COLUMNS = (
     "canonical_url", "authors", "published_at", "published_tz", "published_utc", "modified_at",
     "language", "site_name", "source", "section",
+)
+_INSERT_COLUMNS = (
+    "article_id", "url", "content_hash", "title", "body", *_METADATA_COLUMNS,
+    "input_source", "input_format", "first_run_id", "last_run_id", "loaded_at",
+)
+# Statements built once from the column names above; every value is a bound parameter.
+_SELECT_STORED = "SELECT content_hash, " + ", ".join(_METADATA_COLUMNS) + " FROM articles WHERE article_id = ?"
+_UPDATE_METADATA = (
+    "UPDATE articles SET " + ", ".join(column + " = ?" for column in _METADATA_COLUMNS)
+    + ", last_run_id = ?, loaded_at = ? WHERE article_id = ?"
+)
+_INSERT_ARTICLE = (
+    "INSERT INTO articles (" + ", ".join(_INSERT_COLUMNS) + ") VALUES (" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
 )
 
 
@@ -167,10 +174,8 @@ def _insert_article(
     now: datetime,
 ) -> None:
     article = record.article
-    columns = ("article_id", "url", "content_hash", "title", "body", *_METADATA_COLUMNS,
-               "input_source", "input_format", "first_run_id", "last_run_id", "loaded_at")
     con.execute(
-        f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        _INSERT_ARTICLE,
         [
             article_id, article.url or record.uri, digest, article.title, article.body,
             *_metadata_values(record),
