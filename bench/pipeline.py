@@ -83,19 +83,23 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
     from warehouse import connect, load_batch, start_run
 
     stage: dict[str, float] = defaultdict(float)
+    pool = PageWorkers(SandboxSettings(workers=workers)) if workers else None
+    if pool is not None:  # workers start (and load the model) before the clock starts, as in the prefect mode
+        pool.wait_ready()
+    else:
+        from parsers.entities import load_nlp
+
+        load_nlp()
     started = time.perf_counter()
     con = connect(db)
     start_run(con, run_id="bench", name="bench", inputs=[str(folder)])
     con.close()
     files, _ = discover_files([folder])
     stage["discover"] += time.perf_counter() - started
-    pool = PageWorkers(SandboxSettings(workers=workers)) if workers else None
     server = _serve(folder) if http else None
     loaded = 0
     worker_peak = 0.0
     try:
-        if pool is not None:  # workers start (and load the model) before the clock's stages
-            pool.wait_ready()
         for first in range(0, len(files), batch_size):
             batch = files[first : first + batch_size]
             t = time.perf_counter()
