@@ -41,6 +41,7 @@ __all__ = ["PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "s
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 _ENTITY_CHUNK = 8  # records per entities job: big enough for spaCy's batching, small enough to spread
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class _Worker:
         from_child_r, from_child_w = os.pipe()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PROJECT_ROOT, env.get("PYTHONPATH")]))
+        for knob in _ONE_THREAD:  # the pool is the parallelism: a worker's math libraries stay on one core
+            env.setdefault(knob, "1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flows.sandbox", str(to_child_r), str(from_child_w), json.dumps(asdict(settings))],
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,
