@@ -90,7 +90,7 @@ def test_redesign_is_flagged_recorded_and_emitted(redesigned):
                            " ORDER BY measured_at").fetchall()
     assert rows[:2] == [(1.0, 1.0, []), (1.0, 1.0, [])]
     assert rows[2][:2] == (0.0, 0.0) and sorted(rows[2][2]) == ["authors_share", "published_share"]
-    events = _events_for(after.run_id)
+    events = _events_for(after.run_id, expected=2)
     assert {e.payload["metric"] for e in events} == {"authors_share", "published_share"}
     assert all(e.resource.id == "newsingest.source." + report.health.source for e in events)
 
@@ -118,7 +118,7 @@ def _task_states(flow_run_id: str) -> dict[str, set[str]]:
     return states
 
 
-def _events_for(flow_run_id: str, *, wait: float = 30.0):
+def _events_for(flow_run_id: str, *, expected: int, wait: float = 90.0):
     """Health events of one flow run, as the server stored them (events are written asynchronously)."""
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
@@ -137,6 +137,7 @@ def _events_for(flow_run_id: str, *, wait: float = 30.0):
     deadline = time.monotonic() + wait
     while True:
         events = asyncio.run(read())
-        if events or time.monotonic() > deadline:
+        # Events arrive one by one: wait for all of them, not just the first (a loaded machine is slow).
+        if len(events) >= expected or time.monotonic() > deadline:
             return events
         time.sleep(0.5)
