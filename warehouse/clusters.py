@@ -23,7 +23,6 @@ after the fact, so a cluster id, once given, stays.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -31,6 +30,7 @@ import duckdb
 import numpy as np
 
 from parsers.minhash import PERMUTATIONS, band_keys, shingle_hashes, signature, similarity
+from warehouse.columns import register_columns
 
 __all__ = ["THRESHOLD", "assign_clusters", "cluster_unassigned", "text_of"]
 
@@ -95,7 +95,7 @@ def cluster_unassigned(con: duckdb.DuckDBPyConnection) -> int:
 
 def _forget(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
     """Drop the old signature and buckets of changed articles, so they are not their own candidates."""
-    name = _register(con, article_id=list(article_ids))
+    name = register_columns(con, article_id=list(article_ids))
     try:
         con.execute(f"DELETE FROM article_buckets WHERE article_id IN (SELECT article_id FROM {name})")
         con.execute(f"DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM {name})")
@@ -110,7 +110,7 @@ def _stored_candidates(
     pairs = [(article_id, bucket) for article_id, keys in zip(ids, buckets, strict=True) for bucket in keys]
     if not pairs:
         return {}
-    name = _register(
+    name = register_columns(
         con,
         new_id=[article_id for article_id, _ in pairs],
         bucket=np.array([bucket for _, bucket in pairs], dtype=np.uint64),
@@ -149,7 +149,7 @@ def _write(
     assert all(sig.size == PERMUTATIONS for sig in signatures)
     pairs = [(article_id, bucket) for article_id, keys in zip(ids, buckets, strict=True) for bucket in keys]
     if pairs:
-        name = _register(
+        name = register_columns(
             con,
             bucket=np.array([bucket for _, bucket in pairs], dtype=np.uint64),
             article_id=[article_id for article_id, _ in pairs],
@@ -158,19 +158,10 @@ def _write(
             con.execute(f"INSERT INTO article_buckets SELECT bucket, article_id FROM {name}")
         finally:
             con.unregister(name)
-    name = _register(con, article_id=list(cluster_of), cluster_id=list(cluster_of.values()))
+    name = register_columns(con, article_id=list(cluster_of), cluster_id=list(cluster_of.values()))
     try:
         con.execute(
             f"UPDATE articles SET cluster_id = c.cluster_id FROM {name} c WHERE articles.article_id = c.article_id"
         )
     finally:
         con.unregister(name)
-
-
-def _register(con: duckdb.DuckDBPyConnection, **columns: Sequence[object] | np.ndarray) -> str:
-    name = f"_rows_{uuid.uuid4().hex}"
-    con.register(
-        name,
-        {key: np.asarray(values, dtype=str) if isinstance(values, list) else values for key, values in columns.items()},
-    )
-    return name

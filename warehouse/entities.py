@@ -44,7 +44,6 @@ import bisect
 import hashlib
 import re
 import unicodedata
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -52,6 +51,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import numpy as np
 
+from warehouse.columns import register_columns
 from warehouse.records import MentionLike
 
 __all__ = [
@@ -467,7 +467,7 @@ def _known_redirects(con: duckdb.DuckDBPyConnection, keys: set[str]) -> tuple[di
     """Short forms among ``keys`` already defined: alias key -> entity id, and entity id -> full name."""
     if not keys:
         return {}, {}
-    name = _register(con, alias_key=sorted(keys))
+    name = register_columns(con, alias_key=sorted(keys))
     try:
         rows = con.execute(
             f"SELECT r.alias_key, r.entity_id, r.full_name FROM entity_redirects r JOIN {name} k USING (alias_key)"
@@ -555,7 +555,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
     """Recompute name, label vote, counts and marks of these entities; drop those left without mentions (6)."""
     if not entity_ids:
         return
-    ids = _register(con, entity_id=sorted(entity_ids))
+    ids = register_columns(con, entity_id=sorted(entity_ids))
     try:
         con.execute(
             "UPDATE entities SET name = s.name, label = s.label,"
@@ -573,19 +573,9 @@ def _refresh(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
         con.unregister(ids)
 
 
-def _register(con: duckdb.DuckDBPyConnection, **columns: Sequence[object] | np.ndarray) -> str:
-    name = f"_rows_{uuid.uuid4().hex}"
-    # Fixed-width unicode, not object arrays: DuckDB inspects object arrays element by element.
-    con.register(
-        name,
-        {key: np.asarray(values, dtype=str) if isinstance(values, list) else values for key, values in columns.items()},
-    )
-    return name
-
-
 def _bulk(con: duckdb.DuckDBPyConnection, statement: str, **columns: Sequence[object] | np.ndarray) -> None:
     """Insert many rows by scanning NumPy columns (DuckDB binds Python parameters row by row)."""
-    name = _register(con, **columns)
+    name = register_columns(con, **columns)
     try:
         con.execute(statement.format(rows=name))
     finally:
