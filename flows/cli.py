@@ -9,6 +9,10 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["main"]
 
@@ -80,6 +84,7 @@ def _build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="full-text search over titles and bodies, best BM25 match first")
     search.add_argument("query")
     search.add_argument("--db", default="data/news.duckdb")
+    _add_lock_timeout(search)
     search.add_argument("--limit", type=int, default=10)
     search.set_defaults(handler=_search)
 
@@ -87,6 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--parquet", required=True, type=Path, metavar="DIR",
                         help="folder for Parquet files partitioned by publication date")
     export.add_argument("--db", default="data/news.duckdb")
+    _add_lock_timeout(export)
     export.set_defaults(handler=_export)
 
     serve = commands.add_parser(
@@ -216,19 +222,28 @@ def _extract(args: argparse.Namespace) -> int:
     return status
 
 
-def _sql(args: argparse.Namespace) -> int:
+def _open_read_only(args: argparse.Namespace) -> duckdb.DuckDBPyConnection | int:
+    """A read-only handle on ``--db``, waiting out a writer; or the exit code after saying why not."""
     import duckdb
 
     from warehouse import WarehouseLocked, connect_read_only
 
     try:
-        con = connect_read_only(args.db, lock_timeout=args.lock_timeout)
+        return connect_read_only(args.db, lock_timeout=args.lock_timeout)
     except WarehouseLocked as exc:
         print(f"newsingest: {exc}", file=sys.stderr)
         return 3
     except (FileNotFoundError, duckdb.Error) as exc:
         print(f"newsingest: {exc}", file=sys.stderr)
         return 2
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    con = _open_read_only(args)
+    if isinstance(con, int):
+        return con
     try:
         relation = con.sql(args.query)
         if relation is None:
@@ -243,16 +258,11 @@ def _sql(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    import duckdb
-
-    from warehouse import connect_read_only
     from warehouse.search import SearchError, search
 
-    try:
-        con = connect_read_only(args.db)
-    except (FileNotFoundError, duckdb.Error) as exc:
-        print(f"newsingest: {exc}", file=sys.stderr)
-        return 2
+    con = _open_read_only(args)
+    if isinstance(con, int):
+        return con
     try:
         hits = search(con, args.query, limit=args.limit)
     except SearchError as exc:
@@ -272,14 +282,11 @@ def _search(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse import connect_read_only
     from warehouse.export import export_parquet
 
-    try:
-        con = connect_read_only(args.db)
-    except (FileNotFoundError, duckdb.Error) as exc:
-        print(f"newsingest: {exc}", file=sys.stderr)
-        return 2
+    con = _open_read_only(args)
+    if isinstance(con, int):
+        return con
     try:
         written = export_parquet(con, args.parquet)
     except (OSError, duckdb.Error) as exc:
