@@ -7,14 +7,13 @@ automation can notify someone when a site's redesign breaks extraction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 from prefect.events import emit_event
 
-from parsers.article import Article
-from warehouse.health import Baseline, HealthFlag, SourceHealth, baseline, flag_drops, measure, previous_health
+from warehouse.health import Baseline, HealthFlag, HealthTally, SourceHealth, baseline, flag_drops, previous_health
 from warehouse.health import record_health as store_health
 
 __all__ = ["HEALTH_EVENT", "HealthReport", "check_health", "emit_health_events"]
@@ -30,15 +29,15 @@ class HealthReport:
 
 
 def check_health(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, articles: Mapping[str, Sequence[Article]]
+    con: duckdb.DuckDBPyConnection, *, run_id: str, tallies: Iterable[HealthTally]
 ) -> list[HealthReport]:
-    """Measure, compare and store every source that yielded articles in this run."""
+    """Compare and store every source that yielded articles in this run."""
     reports = []
-    for source, source_articles in articles.items():
-        health = measure(source, source_articles)
+    for tally in tallies:
+        health = tally.health()
         if health is None:
             continue
-        base = baseline(previous_health(con, source=source, before_run=run_id))
+        base = baseline(previous_health(con, source=tally.source, before_run=run_id))
         flags = flag_drops(health, base)
         store_health(con, run_id=run_id, health=health, flags=flags)
         reports.append(HealthReport(health, base, flags))

@@ -49,7 +49,6 @@ from flows.sources import Source, load_sources
 from flows.summary import RunSummary, SourceStats
 from flows.web import Target, discover_targets, fetch_config, fetch_targets, plan_inputs, read_warcs
 from flows.writelock import write_window
-from parsers.article import Article
 from warehouse import (
     BatchResult,
     EntityCount,
@@ -61,6 +60,7 @@ from warehouse import (
     start_run,
     top_entities,
 )
+from warehouse.health import HealthTally
 from warehouse.records import ArticleRecord
 from warehouse.search import has_index, rebuild_index
 
@@ -187,13 +187,13 @@ def load(
 
 
 @task(name="health", cache_policy=NO_CACHE)
-def health(db_path: str, run_id: str, articles: dict[str, list[Article]]) -> list[HealthReport]:
+def health(db_path: str, run_id: str, tallies: list[HealthTally]) -> list[HealthReport]:
     """Extraction health per source against its history; a flag is a warning and a Prefect event."""
     logger = get_run_logger()
     with write_window(db_path, logger=logger):
         con = connect(db_path)
         try:
-            reports = check_health(con, run_id=run_id, articles=articles)
+            reports = check_health(con, run_id=run_id, tallies=tallies)
         finally:
             con.close()
     for report in reports:
@@ -265,7 +265,7 @@ def ingest(
     run_id = flow_run.get_id() or str(uuid.uuid4())
     _open_run(db_path, run_id, plan.labels())
     stats: dict[str, SourceStats] = {}
-    parsed: dict[str, list[Article]] = defaultdict(list)
+    tallies: dict[str, HealthTally] = {}  # running health figures: the articles themselves are not kept
     all_rejects: list[Reject] = []
     totals = BatchResult()
 
@@ -295,7 +295,9 @@ def ingest(
         stat.parsed += len(records)
         stat.add_result(result)
         stat.add_rejects(rejects)
-        parsed[stat.source] += [record.article for record in records]
+        tally = tallies.setdefault(stat.source, HealthTally(stat.source))
+        for record in records:
+            tally.add(record.article)
         totals += result
         all_rejects.extend(rejects)
 
@@ -347,7 +349,7 @@ def ingest(
                         failed = [reject for reject in unfetched if reject.source == source]
                         parse_and_load(f"{_slug(source)}-{number}", stat, mine, failed)
                 progress.advance(len(batch))
-        reports = health(db_path, run_id, dict(parsed))
+        reports = health(db_path, run_id, list(tallies.values()))
         progress.finish()
     except BaseException as exc:
         _close_run(db_path, run_id, 0, BatchResult(), status="failed", error=f"{type(exc).__name__}: {exc}")

@@ -13,7 +13,7 @@ from flows.health import HEALTH_EVENT, check_health
 from parsers.article import Article
 from tests.site_pages import write_site
 from warehouse import connect
-from warehouse.health import Baseline, SourceHealth, baseline, flag_drops, measure, previous_health
+from warehouse.health import Baseline, HealthTally, SourceHealth, baseline, flag_drops, measure, previous_health
 
 LONG = "A sentence of news. " * 15  # 300 characters
 
@@ -30,6 +30,20 @@ def test_measure_counts_shares_and_median():
     h = measure("site", articles)
     assert h == SourceHealth("site", 4, 0.75, 0.75, 0.75, 0.75, 300.0)
     assert measure("site", []) is None
+
+
+def _tally(source, articles) -> HealthTally:
+    tally = HealthTally(source)
+    for article in articles:
+        tally.add(article)
+    return tally
+
+
+def test_a_running_tally_gives_the_same_figures_as_the_articles():
+    articles = [_article(body="x" * n) for n in (50, 900, 250, 4000, 10)] + [_article(title=" ", published=False)]
+    assert _tally("site", articles).health() == measure("site", articles)
+    assert measure("site", articles).median_body_chars == 275.0  # the mean of 250 and 300: an even count
+    assert HealthTally("site").health() is None
 
 
 def test_flags_need_a_drop_over_twenty_points_or_a_halved_body():
@@ -49,11 +63,10 @@ def test_baseline_is_the_median_so_one_bad_run_does_not_move_it():
 
 def test_health_is_recorded_per_run_and_compared_with_previous_runs(tmp_path):
     con = connect(tmp_path / "w.duckdb")
-    good = {"site": [_article() for _ in range(4)]}
     for run in ("r1", "r2"):
-        (report,) = check_health(con, run_id=run, articles=good)
+        (report,) = check_health(con, run_id=run, tallies=[_tally("site", [_article() for _ in range(4)])])
         assert report.flags == []
-    (report,) = check_health(con, run_id="r3", articles={"site": [_article(authors=()) for _ in range(4)]})
+    (report,) = check_health(con, run_id="r3", tallies=[_tally("site", [_article(authors=()) for _ in range(4)])])
     assert [f.metric for f in report.flags] == ["authors_share"] and report.baseline.runs == 2
     assert len(previous_health(con, source="site", before_run="r3")) == 2
     rows = con.execute("SELECT run_id, authors_share, flags FROM source_health ORDER BY run_id").fetchall()

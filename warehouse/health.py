@@ -9,7 +9,8 @@ source is compared only with itself.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ __all__ = [
     "Baseline",
     "SHARE_DROP",
     "HealthFlag",
+    "HealthTally",
     "SourceHealth",
     "baseline",
     "flag_drops",
@@ -71,25 +73,52 @@ class Baseline:
     values: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class HealthTally:
+    """One source's running counts in a run, article by article.
+
+    A run keeps this instead of the articles, so its memory does not grow with the
+    number of pages: per article only its body length stays (4 bytes), for the median.
+    """
+
+    source: str
+    articles: int = 0
+    with_title: int = 0
+    with_authors: int = 0
+    with_published: int = 0
+    with_body: int = 0
+    body_lengths: array = field(default_factory=lambda: array("L"))
+
+    def add(self, article: Article) -> None:
+        self.articles += 1
+        self.with_title += bool(article.title and article.title.strip())
+        self.with_authors += bool(article.authors)
+        self.with_published += article.published_at is not None
+        self.with_body += len(article.body) > BODY_MIN_CHARS
+        self.body_lengths.append(len(article.body))
+
+    def health(self) -> SourceHealth | None:
+        """The source's figures; None when it yielded no articles."""
+        if not self.articles:
+            return None
+        n = self.articles
+        return SourceHealth(
+            source=self.source,
+            articles=n,
+            title_share=self.with_title / n,
+            authors_share=self.with_authors / n,
+            published_share=self.with_published / n,
+            body_share=self.with_body / n,
+            median_body_chars=float(statistics.median(self.body_lengths)),
+        )
+
+
 def measure(source: str, articles: Iterable[Article]) -> SourceHealth | None:
     """Health figures for one source's articles; None when there are none."""
-    articles = list(articles)
-    if not articles:
-        return None
-    n = len(articles)
-
-    def share(test: Callable[[Article], bool]) -> float:
-        return sum(1 for a in articles if test(a)) / n
-
-    return SourceHealth(
-        source=source,
-        articles=n,
-        title_share=share(lambda a: bool(a.title and a.title.strip())),
-        authors_share=share(lambda a: bool(a.authors)),
-        published_share=share(lambda a: a.published_at is not None),
-        body_share=share(lambda a: len(a.body) > BODY_MIN_CHARS),
-        median_body_chars=float(statistics.median(len(a.body) for a in articles)),
-    )
+    tally = HealthTally(source)
+    for article in articles:
+        tally.add(article)
+    return tally.health()
 
 
 def previous_health(
