@@ -66,7 +66,11 @@ def test_oversize_record_and_corrupt_archive(tmp_path: Path) -> None:
     assert isinstance(reject, Reject) and reject.reason == "too_large"
 
     broken = tmp_path / "broken.warc.gz"
-    for damage in (b"garbage" * 10, b"WARC/1.0\r\nWARC-Type: response\r\n"):
+    # Bytes that are no WARC are corrupt; a header the file ends inside is a cut (tests/test_warc_damage.py).
+    for damage, reason in (
+        (b"garbage" * 10, "corrupt_warc"),
+        (b"WARC/1.0\r\nWARC-Type: response\r\n", "truncated_warc"),
+    ):
         broken.write_bytes(damage)
         [reject] = list(iter_warc(broken, source="cc"))
-        assert isinstance(reject, Reject) and reject.reason == "corrupt_warc" and reject.uri == str(broken)
+        assert isinstance(reject, Reject) and reject.reason == reason and reject.uri == str(broken)
