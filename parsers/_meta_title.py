@@ -3,10 +3,16 @@
 A page names its headline several times: JSON-LD ``headline``, ``og:title``,
 ``twitter:title``, ``<title>``, the ``<h1>``. They disagree: the ``<title>`` carries
 the site's name ("Headline | Site"), a social title is rewritten for sharing, the
-``<h1>`` has a kicker glued on. So each candidate is cleaned (site name cut off at
-a separator) and then voted on: a candidate gets the weight of every source that
-says the same thing, and part of the weight of every source that contains it at a
-word boundary (the ``<title>`` "Headline - Section | Site" backs "Headline").
+``<h1>`` has a kicker glued on. So each candidate is cleaned and then voted on:
+
+1. the site's name is cut off at a separator ("Headline | Site", "見出し｜サイト");
+2. what then sits between the headline and where the site's name was is a section
+   ("Headline - Politics | Site"): cut when it is the page's section, or when it is one
+   or two words and another candidate states the headline without them;
+3. a candidate that is another one cut short ("Headline cut at 110 charac…") drops out;
+4. the vote: a candidate gets the weight of every source that says the same thing, and
+   part of the weight of every source that contains it at a word boundary (the
+   ``<title>`` "Headline - Section | Site" backs "Headline").
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from dataclasses import dataclass
 __all__ = ["TitleCandidate", "choose_title", "strip_site_name"]
 
 # Separators between a headline and the site's name or section. A bare ":" is not
-# one: headlines use it ("Brexit: what happens next").
-_SEPARATOR = re.compile(r"\s+(?:[|–—•·»«/]|-{1,2}|::|~)\s+|\s*\|\s*")
+# one: headlines use it ("Brexit: what happens next"). A vertical bar needs no spaces,
+# nor do its CJK stand-ins: the fullwidth "｜", the box-drawing "│" and the Hangul
+# letter "ㅣ" Korean sites set as a bar ("Headline-Politicsㅣ Daily").
+_SEPARATOR = re.compile(r"\s+(?:[–—•·»«/]|-{1,2}|::|~)\s+|\s*[|｜│ㅣ]\s*")
 _WS = re.compile(r"\s+")
 _KEY = re.compile(r"[\W_]+")
 # How much of a container's weight a contained candidate gets: a full headline inside
@@ -33,7 +41,9 @@ _MIN_CONTAINED_WORDS = 3
 _STRONG_SOURCE = 2.0
 _MAX_SITE_EXTRA_CHARS = 6
 _MAX_BARE_KICKER_WORDS = 3
+_MAX_SECTION_WORDS = 2
 _SUFFIX_START = re.compile(r"^\s*[|\-–—:·•/(\[»~]")
+_SECTION_TAIL = re.compile(r"^\s*[|｜│ㅣ\-–—·•/»~]")
 _KICKER_END = re.compile(r"[|\-–—:·•/»~]\s*$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _QUOTE_CHARS = frozenset('"\'“”„«»‘’')
@@ -55,14 +65,18 @@ def choose_title(
     sites = [k for k in (_key(s) for s in site_names) if len(k) >= 2]
     sections = {k for k in (_key(s) for s in section_names) if k}
     cleaned: list[TitleCandidate] = []
+    site_cut: list[bool] = []
     for cand in candidates:
-        text = strip_site_name(_tidy(cand.text), sites, sections)
+        tidy = _tidy(cand.text)
+        text = strip_site_name(tidy, sites, sections)  # 1
         if text and len(_key(text)) >= 2:
             cleaned.append(TitleCandidate(text, cand.weight, cand.source))
-    cleaned = [c for c in cleaned if not _is_truncation(c.text, cleaned)] or cleaned
+            site_cut.append(text != tidy)
+    cleaned = _drop_section_tails(cleaned, site_cut)  # 2
+    cleaned = [c for c in cleaned if not _is_truncation(c.text, cleaned)] or cleaned  # 3
     if not cleaned:
         return None
-    scores: dict[str, float] = {}
+    scores: dict[str, float] = {}  # 4
     first: dict[str, TitleCandidate] = {}
     for cand in cleaned:
         key = _key(cand.text)
@@ -122,6 +136,29 @@ def _is_site(part: str, site_keys: list[str]) -> bool:
             if key in site or (site in key and len(key) - len(site) <= _MAX_SITE_EXTRA_CHARS):
                 return True
     return False
+
+
+def _drop_section_tails(cleaned: list[TitleCandidate], site_cut: list[bool]) -> list[TitleCandidate]:
+    """"Headline - Politics | Site" less the site is still "Headline - Politics": what sits
+    between a headline and the site's name is a section, so when another candidate states
+    the headline alone, the short tail ("- Politics", "-정치") is cut off."""
+    result = []
+    for cand, cut in zip(cleaned, site_cut, strict=True):
+        folded = _fold(cand.text)
+        heads = [
+            o.text
+            for o in cleaned
+            if cut and len(o.text) < len(cand.text) and folded.startswith(_fold(o.text))
+            and _is_section_tail(folded[len(_fold(o.text)) :], o.text)
+        ]
+        result.append(TitleCandidate(max(heads, key=len), cand.weight, cand.source) if heads else cand)
+    return result
+
+
+def _is_section_tail(rest: str, head: str) -> bool:
+    """A dash or bar, then one or two words, shorter than the headline before it."""
+    words = _KEY.sub(" ", rest).split()
+    return bool(_SECTION_TAIL.match(rest)) and 0 < len(words) <= _MAX_SECTION_WORDS and len(rest) < len(head)
 
 
 def _is_truncation(text: str, cleaned: list[TitleCandidate]) -> bool:

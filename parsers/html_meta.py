@@ -69,6 +69,7 @@ _META_TITLE = (
 )
 _META_LANGUAGE = ("og:locale", "content-language", "language", "dc.language", "inlanguage")
 _KICKER_CLASS = re.compile(r"kicker|topline|overline|eyebrow|dachzeile|roofline|supertitle|pretitle|spitzmarke", re.I)
+_OWN_SEPARATOR = frozenset(":|-–—·•/»~")
 _WS = re.compile(r"\s+")
 _ISO_639_1 = frozenset(
     """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
@@ -127,6 +128,13 @@ def _apply_profile(meta: PageMetadata, profile: SiteProfile, tree: HtmlElement) 
 
 
 def _title(page: PageSources) -> str | None:
+    candidates, sites, sections = title_candidates(page)
+    return choose_title(candidates, site_names=sites, section_names=sections)
+
+
+def title_candidates(page: PageSources) -> tuple[list[TitleCandidate], list[str], list[str]]:
+    """Every headline the page states, weighted by source, with the site's names and
+    section that ``choose_title`` cuts off them (``bench.titles`` lists them too)."""
     candidates: list[TitleCandidate] = []
     for key, weight in (("headline", 3.0), ("name", 1.0), ("alternativeHeadline", 0.5)):
         text = text_value(page.ld_value(key))
@@ -143,7 +151,7 @@ def _title(page: PageSources) -> str | None:
         # The visible headline outweighs any single machine-readable one but the JSON-LD headline.
         candidates.append(TitleCandidate(h1, 2.75 if rank == 0 else 0.5, "h1"))
     sites = [s for s in (page.site_name, publisher_name(page), *site_aliases(page)) if s]
-    return choose_title(candidates, site_names=sites, section_names=[page.section] if page.section else [])
+    return candidates, sites, [page.section] if page.section else []
 
 
 def _headings(page: PageSources) -> list[str]:
@@ -170,14 +178,15 @@ def _headings(page: PageSources) -> list[str]:
 
 def _heading_text(element: HtmlElement) -> str:
     """A heading's text; a kicker set in its own element ("<span class=kicker>Brexit</span>
-    What happens next") is joined as "Brexit: What happens next", as sites write it elsewhere."""
+    What happens next") is joined as "Brexit: What happens next", as sites write it elsewhere;
+    unless the page puts its own separator there (often a visually hidden ": " for screen readers)."""
     text = element_text(element)
     first = next(iter(element), None)
     if first is None or not _KICKER_CLASS.search(first.get("class") or ""):
         return text
     kicker = element_text(first)
     rest = text[len(kicker) :].strip() if text.startswith(kicker) else ""
-    if not kicker or not rest or not kicker[-1].isalnum():
+    if not kicker or not rest or not kicker[-1].isalnum() or rest[0] in _OWN_SEPARATOR:
         return text
     return f"{kicker}: {rest}"
 
