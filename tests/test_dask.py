@@ -25,7 +25,7 @@ def cluster():
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), previous]))
     try:
         with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
         ) as local:
             yield local
     finally:
