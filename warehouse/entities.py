@@ -41,6 +41,7 @@ In the warehouse (``store_mentions``):
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 import unicodedata
@@ -109,6 +110,7 @@ def kind_of(label: str) -> str:
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=2**16)  # called for every mention, and the same names recur in every batch
 def entity_key(name: str) -> str:
     """A name folded for identity: accents, case, dots of initialisms, dashes and punctuation."""
     text = unicodedata.normalize("NFKD", name)
