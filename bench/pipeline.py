@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -77,6 +78,7 @@ def build_pages(count: int, folder: Path) -> list[Path]:
 
 def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool) -> dict:
     """The plain functions, batch by batch: read (or fetch), parse, entities, load."""
+    from flows.ahead import ahead
     from flows.inputs import RawPage, discover_files, read_file
     from flows.sandbox import PageWorkers, SandboxSettings
     from flows.stages import find_entities, parse_pages
@@ -99,7 +101,9 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
     server = _serve(folder) if http else None
     loaded = 0
     worker_peak = 0.0
-    try:
+
+    def prepared() -> Iterator[tuple[list, list]]:
+        """Read (or fetch), parse and find entities, batch by batch: the flow's producer without Prefect."""
         for first in range(0, len(files), batch_size):
             batch = files[first : first + batch_size]
             t = time.perf_counter()
@@ -120,9 +124,15 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
             else:
                 records, no_entities = find_entities(records), []
             stage["entities"] += time.perf_counter() - t
+            yield records, [*rejects, *bad, *no_entities]
+
+    try:
+        # As in the flow, the next batch is prepared while this one loads (in process: one after the other).
+        batches = ahead(prepared()) if pool else prepared()
+        for records, rejects in batches:
             t = time.perf_counter()
             con = connect(db)
-            result = load_batch(con, run_id="bench", articles=records, rejects=[*rejects, *bad, *no_entities])
+            result = load_batch(con, run_id="bench", articles=records, rejects=rejects)
             con.close()
             loaded += result.loaded
             stage["load"] += time.perf_counter() - t

@@ -7,8 +7,10 @@ batch's open transaction ...) rather than at a guessed moment. Unset, a
 checkpoint costs one dictionary lookup.
 
 Points: ``run.started`` (run row written), ``batch`` (before a batch is read),
-``parse`` (a batch parsed, not yet loaded), ``load.commit`` (a batch's rows written,
-its transaction not yet committed).
+``parse`` (a batch parsed), ``load`` (a batch about to be loaded, every batch before it
+committed), ``load.commit`` (a batch's rows written, its transaction not yet committed).
+Batches are prepared one ahead of loading (``flows.ahead``), so ``batch`` and ``parse``
+say nothing about what is committed; ``load`` and ``load.commit`` do.
 """
 
 from __future__ import annotations

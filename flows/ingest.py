@@ -11,7 +11,9 @@ the batches already loaded and the next run picks up the rest.
 For the Prefect UI: the run is named after its date and sources, task runs after
 their stage, source and batch (``parse-seeds-1``), and carry a ``source:<name>`` tag.
 Parse and entity results are cached by the pages' content, so a retried run skips
-work it already did. Every write to the warehouse happens inside a write window
+work it already did. Batches are passed to tasks as ``opaque``: Prefect links a task to the
+one that made its input without walking every page and record in it (that walk cost
+more than the orchestration itself). Every write to the warehouse happens inside a write window
 (``flows.writelock``), so concurrent runs wait for each other instead of failing.
 """
 
@@ -22,7 +24,8 @@ import time
 import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice, zip_longest
 from pathlib import Path
@@ -35,8 +38,10 @@ from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import opaque
 
-from flows.artifacts import RunProgress, publish_run_artifacts
+from flows.ahead import ahead
+from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
 from flows.faults import checkpoint
 from flows.fetch import FetchConfig
@@ -130,7 +135,12 @@ def read(files: Sequence[LocalFile], source: str = "") -> tuple[list[RawPage], l
     return pages, rejects
 
 
-@task(name="parse", cache_key_fn=parse_cache_key, cache_expiration=CACHE_FOR, persist_result=True)
+# Persisted for the content cache, and not also kept in memory: Prefect's result store would otherwise
+# hold the last thousand batches' results in this process, and a run's memory would grow with its pages.
+@task(
+    name="parse", cache_key_fn=parse_cache_key, cache_expiration=CACHE_FOR, persist_result=True,
+    cache_result_in_memory=False,
+)  # fmt: skip
 def parse(
     pages: Sequence[RawPage], source: str = "", limits: SandboxSettings | None = None
 ) -> tuple[list[ArticleRecord], list[Reject]]:
@@ -141,7 +151,10 @@ def parse(
     return records, rejects
 
 
-@task(name="entities", cache_key_fn=entities_cache_key, cache_expiration=CACHE_FOR, persist_result=True)
+@task(
+    name="entities", cache_key_fn=entities_cache_key, cache_expiration=CACHE_FOR, persist_result=True,
+    cache_result_in_memory=False,
+)  # fmt: skip
 def entities(
     records: Sequence[ArticleRecord], source: str = "", limits: SandboxSettings | None = None
 ) -> tuple[list[ArticleRecord], list[Reject]]:
@@ -266,40 +279,86 @@ def ingest(
     _open_run(db_path, run_id, plan.labels())
     stats: dict[str, SourceStats] = {}
     tallies: dict[str, HealthTally] = {}  # running health figures: the articles themselves are not kept
-    all_rejects: list[Reject] = []
+    rejected = _RejectLog()
     totals = BatchResult()
 
-    def parse_and_load(label: str, stat: SourceStats, pages: list[RawPage], rejects: list[Reject]) -> None:
-        if not pages and not rejects:
-            return
+    def prepare(label: str, source: str, pages: list[RawPage], rejects: list[Reject], **counts: int) -> _Prepared:
+        """Parse a batch's pages and find their entities: everything but loading it."""
         if not pages:  # e.g. a fetch batch whose pages all failed or were unchanged
-            load_prepared(label, stat, 0, [], rejects)
-            return
-        records, unparsable = _named(parse, label)(pages, source=stat.source, limits=limits)
-        records = in_window(stat, records)
-        records, no_entities = _named(entities, label)(records, source=stat.source, limits=limits)
-        load_prepared(label, stat, len(pages), records, rejects + unparsable + no_entities)
+            return _Prepared(label, source, [], rejects, **counts)
+        records, unparsable = _named(parse, label)(opaque(pages), source=source, limits=limits)
+        records, outside = _in_window(records, since, until)
+        records, no_entities = _named(entities, label)(opaque(records), source=source, limits=limits)
+        return _Prepared(
+            label, source, records, rejects + unparsable + no_entities, fetched=len(pages), outside_window=outside,
+            **counts,
+        )  # fmt: skip
 
-    def in_window(stat: SourceStats, records: list[ArticleRecord]) -> list[ArticleRecord]:
-        if since or until:
-            records, outside = _in_window(records, since, until)
-            stat.outside_window += outside
-        return records
+    def prepared(files: list[LocalFile], targets: list[Target]) -> Iterator[_Prepared]:
+        """Every batch of the run, source by source, ready to load."""
+        for source, source_files in _by_source(files).items():
+            with tags(f"source:{source}"):
+                if remote:  # a few batches in flight on the cluster, yielded in order
+                    for label, batch, fetched, records, rejects in _on_cluster(
+                        _batched(source_files, batch_size), source, limits
+                    ):
+                        records, outside = _in_window(records, since, until)
+                        yield _Prepared(label, source, records, rejects, fetched=fetched, outside_window=outside,
+                                        discovered=len(batch), done=len(batch))  # fmt: skip
+                    continue
+                for number, batch in enumerate(_batched(source_files, batch_size), 1):
+                    checkpoint("batch")
+                    label = f"{_slug(source)}-{number}"
+                    pages, unreadable = _named(read, label)(opaque(batch), source=source)
+                    yield _timed(prepare, label, source, pages, unreadable, discovered=len(batch), done=len(batch))
+        for warc in plan.warcs:
+            with tags(f"source:{warc.name}"):
+                for number, items in enumerate(_batched(read_warcs([warc]), batch_size), 1):
+                    pages, unreadable = _split(items)
+                    label = f"{_slug(warc.name)}-{number}"
+                    yield _timed(prepare, label, warc.name, pages, unreadable, discovered=len(items))
+        with Progress("fetch", len(targets)) as line:  # live on a terminal only
+            # A fetch batch takes URLs from every host in turn, so hosts are fetched side by side
+            # (each within its own politeness); the pages then go on source by source.
+            for number, batch in enumerate(_batched(_round_robin(targets), batch_size), 1):
+                names = {target.source for target in batch}  # a batch of one source is named after it
+                label = f"{_slug(names.pop()) if len(names) == 1 else 'web'}-{number}"
+                pages, unfetched, not_modified = _named(fetch, label)(db_path, opaque(batch), config, robots, line)
+                by_source = _by_source(batch)
+                for position, (source, source_targets) in enumerate(by_source.items(), 1):
+                    with tags(f"source:{source}"):
+                        mine = [page for page in pages if page.source == source]
+                        failed = [reject for reject in unfetched if reject.source == source]
+                        yield _timed(
+                            prepare, f"{_slug(source)}-{number}", source, mine, failed,
+                            discovered=len(source_targets), not_modified=not_modified[source],
+                            done=len(batch) if position == len(by_source) else 0,
+                        )  # fmt: skip
 
-    def load_prepared(
-        label: str, stat: SourceStats, fetched: int, records: list[ArticleRecord], rejects: list[Reject]
-    ) -> None:
+    def load_prepared(batch: _Prepared) -> None:
         nonlocal totals
-        result = _named(load, label)(db_path, run_id, records, rejects, source=stat.source)
-        stat.fetched += fetched
-        stat.parsed += len(records)
-        stat.add_result(result)
-        stat.add_rejects(rejects)
-        tally = tallies.setdefault(stat.source, HealthTally(stat.source))
-        for record in records:
+        checkpoint("load")
+        stat = stats.setdefault(batch.source, SourceStats(batch.source))
+        tick = time.perf_counter()
+        if batch.fetched or batch.rejects:
+            with tags(f"source:{batch.source}"):
+                result = _named(load, batch.label)(
+                    db_path, run_id, opaque(batch.records), opaque(batch.rejects), source=batch.source
+                )
+            stat.add_result(result)
+            totals += result
+        totals += BatchResult(unchanged=batch.not_modified)  # a 304 is an unchanged article
+        stat.discovered += batch.discovered
+        stat.fetched += batch.fetched
+        stat.not_modified += batch.not_modified
+        stat.parsed += len(batch.records)
+        stat.outside_window += batch.outside_window
+        stat.add_rejects(batch.rejects)
+        stat.seconds += batch.seconds + time.perf_counter() - tick
+        tally = tallies.setdefault(batch.source, HealthTally(batch.source))
+        for record in batch.records:
             tally.add(record.article)
-        totals += result
-        all_rejects.extend(rejects)
+        rejected.add(batch.rejects)
 
     pages_seen = 0
     try:
@@ -308,47 +367,17 @@ def ingest(
         early = missing + undiscovered
         for reject in early:
             stats.setdefault(reject.source, SourceStats(reject.source)).add_rejects([reject])
-        totals = load(db_path, run_id, [], early) if early else BatchResult()
-        all_rejects += early
-        pages_seen = len(files) + len(targets) + len(early)
+        totals = load(db_path, run_id, [], opaque(early)) if early else BatchResult()
+        rejected.add(early)
+        pages_seen = len(early)
         progress = RunProgress(len(files) + len(targets))
-        for source, source_files in _by_source(files).items():
-            with _timed(stats, source) as stat, tags(f"source:{source}"):
-                stat.discovered += len(source_files)
-                if remote:  # a few batches in flight on the cluster; this process loads them in order
-                    for label, batch, fetched, records, rejected in _on_cluster(
-                        _batched(source_files, batch_size), source, limits
-                    ):
-                        load_prepared(label, stat, fetched, in_window(stat, records), rejected)
-                        progress.advance(len(batch))
-                    continue
-                for number, batch in enumerate(_batched(source_files, batch_size), 1):
-                    checkpoint("batch")
-                    pages, unreadable = _named(read, f"{_slug(source)}-{number}")(batch, source=source)
-                    parse_and_load(f"{_slug(source)}-{number}", stat, pages, unreadable)
-                    progress.advance(len(batch))
-        for warc in plan.warcs:
-            with _timed(stats, warc.name) as stat, tags(f"source:{warc.name}"):
-                for number, items in enumerate(_batched(read_warcs([warc]), batch_size), 1):
-                    stat.discovered += len(items)
-                    pages_seen += len(items)
-                    parse_and_load(f"{_slug(warc.name)}-{number}", stat, *_split(items))
-        with Progress("fetch", len(targets)) as line:  # live on a terminal only
-            # A fetch batch takes URLs from every host in turn, so hosts are fetched side by side
-            # (each within its own politeness); the pages then go on source by source.
-            for number, batch in enumerate(_batched(_round_robin(targets), batch_size), 1):
-                names = {target.source for target in batch}  # a batch of one source is named after it
-                label = f"{_slug(names.pop()) if len(names) == 1 else 'web'}-{number}"
-                pages, unfetched, not_modified = _named(fetch, label)(db_path, batch, config, robots, line)
-                totals += BatchResult(unchanged=sum(not_modified.values()))  # a 304 is an unchanged article
-                for source, source_targets in _by_source(batch).items():
-                    with _timed(stats, source) as stat, tags(f"source:{source}"):
-                        stat.discovered += len(source_targets)
-                        stat.not_modified += not_modified[source]
-                        mine = [page for page in pages if page.source == source]
-                        failed = [reject for reject in unfetched if reject.source == source]
-                        parse_and_load(f"{_slug(source)}-{number}", stat, mine, failed)
-                progress.advance(len(batch))
+        # The next batch is read, parsed and searched for entities while this one loads.
+        with closing(ahead(prepared(files, targets))) as batches:
+            for batch in batches:
+                load_prepared(batch)
+                pages_seen += batch.discovered
+                if batch.done:
+                    progress.advance(batch.done)
         reports = health(db_path, run_id, list(tallies.values()))
         progress.finish()
     except BaseException as exc:
@@ -361,12 +390,12 @@ def ingest(
         inputs=plan.labels(),
         pages_seen=pages_seen,
         result=totals,
-        reject_reasons=RunSummary.count_reasons(all_rejects),
+        reject_reasons=dict(rejected.reasons.most_common()),
         top_entities=top,
         seconds=time.perf_counter() - started,
         sources=list(stats.values()),
         health=reports,
-        rejects=all_rejects,
+        rejects=rejected.first,
     )
     publish_run_artifacts(summary)
     get_run_logger().info(
@@ -376,15 +405,39 @@ def ingest(
     return summary
 
 
-@contextmanager
-def _timed(stats: dict[str, SourceStats], source: str) -> Iterator[SourceStats]:
-    """The source's stats, with the time spent in the block added to them."""
-    stat = stats.setdefault(source, SourceStats(source))
+@dataclass
+class _Prepared:
+    """One source's share of one batch, ready to load: its articles with their mentions, and its rejects."""
+
+    label: str  # names the batch's task runs: parse-seeds-2
+    source: str
+    records: list[ArticleRecord]
+    rejects: list[Reject]
+    fetched: int = 0  # pages read or fetched with a body
+    discovered: int = 0  # pages of the run's inputs this batch accounts for
+    not_modified: int = 0  # HTTP 304s: unchanged, not parsed again
+    outside_window: int = 0  # parsed, but published outside a backfill's dates
+    done: int = 0  # pages of the progress artifact's total this batch completes
+    seconds: float = 0.0  # spent preparing it
+
+
+def _timed(prepare: Callable[..., _Prepared], *args: Any, **counts: int) -> _Prepared:
     tick = time.perf_counter()
-    try:
-        yield stat
-    finally:
-        stat.seconds += time.perf_counter() - tick
+    batch = prepare(*args, **counts)
+    batch.seconds = time.perf_counter() - tick
+    return batch
+
+
+@dataclass
+class _RejectLog:
+    """The run's rejects by reason, and the first few in full for the run's artifact (all are in the warehouse)."""
+
+    reasons: Counter[str] = field(default_factory=Counter)
+    first: list[Reject] = field(default_factory=list)
+
+    def add(self, rejects: Sequence[Reject]) -> None:
+        self.reasons.update(reject.reason for reject in rejects)
+        self.first.extend(rejects[: max(0, MAX_REJECT_ROWS - len(self.first))])
 
 
 def _round_robin(targets: Sequence[Target]) -> list[Target]:
@@ -409,6 +462,8 @@ def _in_window(
     records: list[ArticleRecord], since: date | None, until: date | None
 ) -> tuple[list[ArticleRecord], int]:
     """Articles published within the window (by the date the page states); undated ones cannot be placed."""
+    if since is None and until is None:
+        return records, 0
     kept = [
         r for r in records
         if r.article.published_at is not None
@@ -428,6 +483,7 @@ def _on_cluster(
     in_flight: deque[tuple[str, list[LocalFile], PrefectFuture[Any]]] = deque()
     for number, batch in enumerate(batches, 1):
         label = f"{_slug(source)}-{number}"
+        # Not ``opaque(batch)``: the Dask runner hands the annotation to the worker unresolved.
         in_flight.append((label, batch, _named(prepare, label).submit(batch, source, limits)))
         if len(in_flight) >= REMOTE_BATCHES_IN_FLIGHT:
             yield _collect(in_flight.popleft())

@@ -5,6 +5,8 @@ DuckDB lets one process hold a file for writing and refuses the others outright
 write window (open, write, close); a second run waits for the window to close and
 then proceeds, so two runs interleave their batches instead of failing. The lock is
 an advisory ``flock`` and vanishes with its process, so a killed run never leaves it held.
+Threads of one process (a run fetches the next batch while it loads this one) queue on
+an in-process lock first, so the window passes between them at once, without polling.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +23,9 @@ from pathlib import Path
 __all__ = ["DEFAULT_WAIT_SECONDS", "WriteLockTimeout", "lock_path_for", "write_window"]
 
 DEFAULT_WAIT_SECONDS = 1800.0  # a daily run waits this long for another run's window before giving up
+
+_thread_locks: dict[Path, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
 
 
 class WriteLockTimeout(TimeoutError):
@@ -41,18 +47,31 @@ def write_window(
     """Hold the warehouse's write lock for the ``with`` block, waiting for other writers first."""
     lock_path = lock_path_for(db_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh open file description per window: flock then excludes other threads of this process too.
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    started = time.monotonic()
+    thread_lock = _thread_lock(lock_path)
+    if not thread_lock.acquire(timeout=wait_seconds):
+        raise WriteLockTimeout(f"{lock_path} still held by this process after {wait_seconds:.0f}s")
     try:
-        _acquire(fd, lock_path, wait_seconds, logger)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        # A fresh open file description per window: flock then excludes other threads of this process too.
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            yield
+            _acquire(fd, lock_path, max(0.0, wait_seconds - (time.monotonic() - started)), logger)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
     finally:
-        os.close(fd)
+        thread_lock.release()
+
+
+def _thread_lock(lock_path: Path) -> threading.Lock:
+    key = lock_path.resolve()
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(key, threading.Lock())
 
 
 def _acquire(fd: int, lock_path: Path, wait_seconds: float, logger: object) -> None:

@@ -35,7 +35,7 @@ PAGES, BATCH = 6, 2
 KILL_POINTS = [
     ("run.started:1", 0),  # run row written, nothing read
     ("load.commit:1", 0),  # batch 1 written inside its transaction, not committed
-    ("batch:2", 2),  # batch 1 committed, batch 2 not yet read
+    ("load:2", 2),  # batch 1 committed, batch 2 prepared (the next one ahead of it), not loaded
     ("load.commit:3", 4),  # batch 2 committed (batch 1 unchanged), batch 3 written, not committed
 ]
 

@@ -109,13 +109,13 @@ def test_analyst_query_between_a_runs_windows(tmp_path, prefect_server):
     """While a run is between batches, `newsingest sql` opens the file at once; mid-batch it waits or names the run."""
     pages = synthetic_pages(tmp_path / "pages", 4)
     db, marker = tmp_path / "news.duckdb", tmp_path / "paused"
-    env = prefect_env(NEWSINGEST_PAUSE_AT="batch:2", NEWSINGEST_PAUSE_FILE=str(marker))
+    env = prefect_env(NEWSINGEST_PAUSE_AT="load:2", NEWSINGEST_PAUSE_FILE=str(marker))
     run = spawn_newsingest("run", str(pages), "--db", str(db), "--batch-size", "2", "--workers", "1", env=env)
     try:
         wait_for_file(marker, run)
         query = newsingest("sql", "SELECT 'loaded=' || count(*) FROM articles", "--db", str(db), "--lock-timeout", "0")
         assert query.returncode == 0, query.stderr
-        assert "loaded=2" in query.stdout  # batch 1 committed, batch 2 not started
+        assert "loaded=2" in query.stdout  # batch 1 committed, batch 2 not loaded yet
     finally:
         kill_group(run)
 
