@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from parsers.sites import SiteProfile
 from warehouse.records import Reject
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "LocalFile", "RawPage", "Reject", "discover_files", "read_file"]
@@ -37,6 +38,9 @@ class RawPage:
     headers: dict[str, str] = field(default_factory=dict)
     final_url: str | None = None
     status: int | None = None
+    # What its source in sources.toml tells the parser (not archived: they belong to the source, not the page).
+    language_hint: str | None = None  # ISO 639-1, for a page that states no language
+    site_profile: SiteProfile | None = None  # applied whatever host served the page
 
 
 @dataclass(frozen=True)

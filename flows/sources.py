@@ -4,14 +4,20 @@
     name = "example-news"          # unique; becomes articles.source
     kind = "feed"                  # feed | sitemap | urls | folder | warc
     location = "https://news.example.com/rss.xml"   # URL (feed, sitemap) or path (urls, folder, warc)
-    site_profile = "example"       # optional: recorded (parsers still pick profiles by domain)
+    site_profile = "example"       # optional: site profile for all its pages, whatever their host
     max_pages = 200                # optional: at most this many pages per run
-    language = "en"                # optional: language hint (recorded; not yet used by the parsers)
+    language = "en"                # optional: language of its pages that state none
     politeness = { concurrency = 1, delay = 2.0 }   # optional: per-host overrides
     allow_private_addresses = false                 # optional: fetch from private networks
 
 Relative paths are taken from the file's own folder. Every problem is a ``SourcesError``
 naming the file and the source, so a typo fails the run before anything is fetched.
+
+``site_profile`` is a profile name, looked up as ``sites/<name>.toml`` beside the sources
+file and then among the shipped profiles (``parsers.sites``), or a path ending in ``.toml``;
+it is read and checked here. ``language`` is stored as its ISO 639-1 code ("de-AT" -> "de").
+Both travel with each page to the parser (``RawPage.site_profile``, ``RawPage.language_hint``),
+for the web, URL-list and WARC sources; a page's own language statement wins over the hint.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from urllib.parse import urlsplit
 
 from flows.fetch import Politeness
 from flows.weberrors import SourcesError
+from parsers.language import language_code
+from parsers.sites import SiteProfile, SiteProfileError, find_profile, load_profiles
 
 __all__ = ["KINDS", "Source", "SourceKind", "load_sources", "parse_sources", "sources_from_flags"]
 
@@ -52,9 +60,10 @@ class Source:
     name: str
     kind: SourceKind
     location: str  # URL for feed/sitemap, absolute path otherwise
-    site_profile: str | None = None
+    site_profile: str | None = None  # as written in the file
+    profile: SiteProfile | None = None  # ``site_profile``, read and checked
     max_pages: int | None = None
-    language: str | None = None
+    language: str | None = None  # ISO 639-1
     concurrency: int | None = None
     delay: float | None = None
     allow_private_addresses: bool = False
@@ -136,13 +145,15 @@ def _source(table: dict[str, Any], *, origin: str, index: int, base_dir: Path) -
     politeness = table.get("politeness", {})
     if not isinstance(politeness, dict) or set(politeness) - {"concurrency", "delay"}:
         raise fail("'politeness' must be a table with 'concurrency' and/or 'delay'")
+    site_profile = _optional(table, "site_profile", str, fail)
     return Source(
         name=name,
         kind=cast(SourceKind, kind),
         location=location,
-        site_profile=_optional(table, "site_profile", str, fail),
+        site_profile=site_profile,
+        profile=_profile(site_profile, base_dir, fail) if site_profile is not None else None,
         max_pages=_positive_int(table.get("max_pages"), "max_pages", fail),
-        language=_optional(table, "language", str, fail),
+        language=_language(_optional(table, "language", str, fail), fail),
         concurrency=_positive_int(politeness.get("concurrency"), "politeness.concurrency", fail),
         delay=_delay(politeness.get("delay"), fail),
         allow_private_addresses=_optional(table, "allow_private_addresses", bool, fail) or False,
@@ -154,6 +165,28 @@ def _optional(table: dict[str, Any], key: str, kind: type, fail: Any) -> Any:
     if value is not None and not isinstance(value, kind):
         raise fail(f"{key!r} must be a {kind.__name__}, not {value!r}")
     return value
+
+
+def _profile(value: str, base_dir: Path, fail: Any) -> SiteProfile:
+    try:
+        if value.strip().lower().endswith(".toml"):
+            path = base_dir / Path(value.strip()).expanduser()
+            if not path.is_file():
+                raise SiteProfileError(f"no site profile file {str(path)!r}")
+            [profile] = load_profiles([path])
+            return profile
+        return find_profile(value.strip(), folders=[base_dir / "sites"])
+    except SiteProfileError as exc:
+        raise fail(f"'site_profile': {exc}") from exc
+
+
+def _language(value: str | None, fail: Any) -> str | None:
+    if value is None:
+        return None
+    code = language_code(value)
+    if code is None:
+        raise fail(f"'language' must be a language code such as 'en' or 'de-AT', not {value!r}")
+    return code
 
 
 def _positive_int(value: Any, key: str, fail: Any) -> int | None:

@@ -12,6 +12,7 @@ from flows.inputs import RawPage
 from flows.urls import prefer_canonical
 from parsers import ParseError, extract_article
 from parsers.entities import find_mentions_batch
+from parsers.language import language_code
 from warehouse.records import ArticleRecord, Reject
 
 __all__ = ["find_entities", "parse_pages"]
@@ -23,7 +24,11 @@ def parse_pages(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Rej
     rejects: list[Reject] = []
     for page in pages:
         try:
-            article = extract_article(page.content, url=_page_url(page), content_type=page.content_type)
+            article = extract_article(
+                page.content, url=_page_url(page), content_type=page.content_type,
+                language=language_code(page.headers.get("content-language")) or page.language_hint,
+                profile=page.site_profile,
+            )  # fmt: skip
         except ParseError as exc:
             rejects.append(Reject(page.uri, page.source, "parse", exc.reason, str(exc)))
             continue

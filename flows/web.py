@@ -7,6 +7,9 @@
   archives every body it gets, before any parsing, so ``reparse`` can redo the parsing;
 - ``read_warcs`` and ``archived_batch`` yield pages from WARC files and from the archive.
 
+A source's ``language`` and ``site_profile`` ride on its ``Target`` and then on each of its
+``RawPage`` s to the parser; the raw archive keeps only what the server sent.
+
 Prefect tasks in ``flows.ingest`` / ``flows.reparse`` wrap these.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from flows.robots import RobotsCache
 from flows.sources import Source, load_sources, sources_from_flags
 from flows.warc import iter_warc
 from flows.writelock import write_window
+from parsers.sites import SiteProfile
 from warehouse import connect
 from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
 
@@ -56,12 +60,14 @@ DEFAULT_SOURCES_FILE = "sources.toml"
 
 @dataclass(frozen=True)
 class Target:
-    """One URL to fetch, with the politeness and address policy of its source."""
+    """One URL to fetch, with the politeness, address policy and parser hints of its source."""
 
     url: str
     source: str
     politeness: Politeness | None = None
     allow_private: bool = False
+    language_hint: str | None = None
+    site_profile: SiteProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,8 @@ def discover_targets(
         allow = source.allow_private_addresses or config.allow_private_addresses
         for item in items:
             seen.add(item.url)
-            targets.append(Target(item.url, source.name, source.politeness(config.politeness), allow))
+            politeness = source.politeness(config.politeness)
+            targets.append(Target(item.url, source.name, politeness, allow, source.language, source.profile))
     return targets, rejects
 
 
@@ -222,8 +229,12 @@ def fetch_targets(
         for t in targets
     ]
     fetched = Fetched()
+    by_url = {t.url: t for t in targets}
     for result in fetch_all(requests, config=config, robots_cache=robots_cache, on_result=on_result):
         if isinstance(result, RawPage):
+            target = by_url.get(result.uri)
+            if target is not None:
+                result = _with_hints(result, target.language_hint, target.site_profile)
             fetched.pages.append(result)
         elif isinstance(result, NotModified):
             fetched.not_modified.append(result)
@@ -234,7 +245,7 @@ def fetch_targets(
             con = connect(db_path)
             try:
                 con.execute("BEGIN TRANSACTION")
-                archive_pages(con, [ArchivedPage(**vars(page)) for page in fetched.pages])
+                archive_pages(con, [_archived(page) for page in fetched.pages])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -252,7 +263,21 @@ def read_warcs(sources: Sequence[Source]) -> Iterator[RawPage | Reject]:
                 if source.max_pages is not None and count >= source.max_pages:
                     break
                 count += 1
+                item = _with_hints(item, source.language, source.profile)
             yield item
+
+
+def _with_hints(page: RawPage, language: str | None, profile: SiteProfile | None) -> RawPage:
+    if language is None and profile is None:
+        return page
+    return replace(page, language_hint=language, site_profile=profile)
+
+
+_ARCHIVED_FIELDS = tuple(f.name for f in fields(ArchivedPage))
+
+
+def _archived(page: RawPage) -> ArchivedPage:
+    return ArchivedPage(**{name: getattr(page, name) for name in _ARCHIVED_FIELDS})
 
 
 def archived_batch(db_path: str, uris: Sequence[str]) -> list[RawPage]:

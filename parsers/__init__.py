@@ -20,6 +20,7 @@ from parsers.detect import ContentKind, sniff_content
 from parsers.errors import DocumentTooLarge, EmptyDocument, ParseError, UnsupportedContent
 from parsers.html import extract_html
 from parsers.language import guess_language
+from parsers.sites import SiteProfile
 from parsers.textdump import clean_text_dump
 
 __all__ = [
@@ -44,10 +45,15 @@ def extract_article(
     *,
     content_type: str | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    language: str | None = None,
+    profile: SiteProfile | None = None,
 ) -> Article:
     """One page (HTML or a plain-text dump) as a clean ``Article``.
 
     ``content_type`` is the HTTP Content-Type header, when the page came over HTTP.
+    ``language`` is the page's language as known from elsewhere (its source, an HTTP header):
+    used when the page states none, before guessing from the text. ``profile`` is a site
+    profile to apply whatever the URL's host (else one is chosen by host).
     Raises ``ParseError`` (``EmptyDocument``, ``UnsupportedContent``, ``DocumentTooLarge``).
     """
     if len(content) > max_bytes:
@@ -58,9 +64,9 @@ def extract_article(
     if kind == "binary":
         raise UnsupportedContent("page is binary, not HTML or text")
     text = decode_html(content, content_type=content_type) if isinstance(content, bytes) else content
-    article = extract_html(text, url=url) if kind == "html" else clean_text_dump(text, url=url)
+    article = extract_html(text, url=url, profile=profile) if kind == "html" else clean_text_dump(text, url=url)
     if not article.body.strip():
         raise EmptyDocument("no article text found on the page")
     if article.language is None:
-        article = replace(article, language=guess_language(article.body))
+        article = replace(article, language=language or guess_language(article.body))
     return article

@@ -14,13 +14,15 @@ from parsers.dom import parse_html
 from parsers.html_body import extract_body
 from parsers.html_meta import extract_metadata
 from parsers.normalize import clean_title
+from parsers.sites import SiteProfile
 
 __all__ = ["extract_html"]
 
 
-def extract_html(text: str, *, url: str | None = None) -> Article:
+def extract_html(text: str, *, url: str | None = None, profile: SiteProfile | None = None) -> Article:
+    """``profile``: a site profile to apply whatever the URL's host (else one is chosen by host)."""
     tree = parse_html(text)  # 1
-    meta = extract_metadata(tree, url=url)  # 2
+    meta = extract_metadata(tree, url=url, profile=profile)  # 2
     body = extract_body(tree, url=url, metadata=meta)  # 3
     return Article(  # 4
         title=clean_title(meta.title, site_name=meta.site_name),

@@ -34,6 +34,7 @@ from parsers._meta_dates import parse_date
 from parsers._meta_page import PageSources, element_text, publisher_name, site_aliases, text_value
 from parsers._meta_pagedates import page_dates
 from parsers._meta_title import TitleCandidate, choose_title
+from parsers.language import language_code
 from parsers.sites import SiteProfile, profile_for
 
 __all__ = ["PageMetadata", "extract_metadata"]
@@ -71,26 +72,19 @@ _META_LANGUAGE = ("og:locale", "content-language", "language", "dc.language", "i
 _KICKER_CLASS = re.compile(r"kicker|topline|overline|eyebrow|dachzeile|roofline|supertitle|pretitle|spitzmarke", re.I)
 _OWN_SEPARATOR = frozenset(":|-–—·•/»~")
 _WS = re.compile(r"\s+")
-_ISO_639_1 = frozenset(
-    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
-    ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io
-    is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr
-    ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si
-    sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
-    yi yo za zh zu""".split()
-)
-# Three-letter and legacy codes pages use for languages that have a two-letter one.
-_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "ger": "de", "deu": "de", "eng": "en", "fre": "fr", "fra": "fr",
-                     "spa": "es", "ita": "it", "por": "pt", "rus": "ru", "zho": "zh", "chi": "zh", "jpn": "ja",
-                     "kor": "ko", "ara": "ar", "tur": "tr", "nld": "nl", "dut": "nl", "iw": "he", "in": "id"}
 
 
 def extract_metadata(
-    tree: HtmlElement, *, url: str | None = None, profiles: Iterable[SiteProfile] | None = None
+    tree: HtmlElement,
+    *,
+    url: str | None = None,
+    profiles: Iterable[SiteProfile] | None = None,
+    profile: SiteProfile | None = None,
 ) -> PageMetadata:
     """Metadata of the page; never mutates ``tree`` (the body stage runs after it).
 
-    ``profiles`` replaces the shipped site profiles (tests, users with their own)."""
+    ``profiles`` replaces the shipped site profiles (tests, users with their own); ``profile``
+    is used whatever the URL's host (a source that names its profile)."""
     page = PageSources.read(tree, url=url)  # 1
     published, modified = page_dates(page)  # 4
     authors = page_authors(page)  # 3
@@ -108,7 +102,7 @@ def extract_metadata(
         description=_description(page),
         json_ld_body=text_value(page.article.get("articleBody")) if page.article else None,
     )
-    profile = profile_for(url, profiles)
+    profile = profile or profile_for(url, profiles)
     return _apply_profile(meta, profile, tree) if profile else meta  # 6
 
 
@@ -195,20 +189,10 @@ def _language(page: PageSources) -> str | None:
     candidates = [page.tree.get("lang"), page.tree.get("xml:lang"), text_value(page.ld_value("inLanguage"))]
     candidates += [page.first_meta(_META_LANGUAGE)]
     for value in candidates:
-        code = _language_code(value)
+        code = language_code(value)
         if code:
             return code
     return None
-
-
-def _language_code(value: str | None) -> str | None:
-    """The ISO 639-1 code of a language tag ("de-CH" -> "de"); pages put charsets
-    ("utf-8") and country names in these fields too, which are not languages."""
-    if not value:
-        return None
-    code = re.split(r"[-_,;\s]", value.strip().lower())[0]
-    code = _LANGUAGE_ALIASES.get(code, code)
-    return code if code in _ISO_639_1 else None
 
 
 def _canonical(page: PageSources) -> str | None:

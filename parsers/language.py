@@ -1,8 +1,15 @@
-"""Guess a text's language from its commonest function words (no model, no download).
+"""Languages: tags named as ISO 639-1 codes, and a guess from the text when nothing names one.
 
-Used when a page does not declare its language (plain-text dumps, pages without
-``lang``). Function words make up a large share of any running text, so a few
-hundred words are enough to tell the major news languages apart.
+How an article's language is decided, first answer wins:
+
+1. the page's own markup: ``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``,
+   ``<meta http-equiv=content-language>`` (``parsers.html_meta``);
+2. the HTTP ``Content-Language`` header the page was served with (``flows.stages``);
+3. the ``language`` its source declares in ``sources.toml`` (a hint, for pages that state none);
+4. ``guess_language`` on the clean body: function words make up a large share of any running
+   text, so a few hundred words tell the major news languages apart (no model, no download).
+
+``language_code`` reads every one of these the same way ("de-CH", "deu" -> "de").
 """
 
 from __future__ import annotations
@@ -10,7 +17,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["guess_language"]
+__all__ = ["guess_language", "language_code"]
+
+_ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+    ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io
+    is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr
+    ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si
+    sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
+    yi yo za zh zu""".split()
+)
+# Three-letter and legacy codes pages use for languages that have a two-letter one.
+_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "ger": "de", "deu": "de", "eng": "en", "fre": "fr", "fra": "fr",
+                     "spa": "es", "ita": "it", "por": "pt", "rus": "ru", "zho": "zh", "chi": "zh", "jpn": "ja",
+                     "kor": "ko", "ara": "ar", "tur": "tr", "nld": "nl", "dut": "nl", "iw": "he", "in": "id"}
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     code: frozenset(words.split())
@@ -33,6 +53,16 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     }.items()
 }
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def language_code(value: str | None) -> str | None:
+    """The ISO 639-1 code of a language tag ("de-CH" -> "de"); pages put charsets
+    ("utf-8") and country names in these fields too, which are not languages."""
+    if not value:
+        return None
+    code = re.split(r"[-_,;\s]", value.strip().lower())[0]
+    code = _LANGUAGE_ALIASES.get(code, code)
+    return code if code in _ISO_639_1 else None
 
 
 def guess_language(text: str, *, max_words: int = 400, min_hits: int = 5) -> str | None:

@@ -11,6 +11,11 @@ page conventions; a site that needs more gets a small declarative profile in
     published = "//div[@class='dateline']/time"   # @datetime/@content, else the text
     section = "//nav[@class='crumbs']/a[last()]"
 
+Profiles are picked by the page's host. A source in ``sources.toml`` can instead name one
+(``site_profile = "example"``: ``sites/example.toml`` beside the sources file, else the
+shipped ``parsers/sites/example.toml``), which then applies to all of that source's pages
+whatever host serves them: a site published from several domains, or a mirror.
+
 Each profile comes with a test on a saved real page of its site, so a layout change
 shows up as a failing test rather than as silently wrong metadata.
 """
@@ -27,7 +32,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-__all__ = ["SELECTOR_FIELDS", "SiteProfile", "SiteProfileError", "load_profiles", "profile_for"]
+__all__ = ["SELECTOR_FIELDS", "SiteProfile", "SiteProfileError", "find_profile", "load_profiles", "profile_for"]
 
 SELECTOR_FIELDS = ("title", "authors", "published", "section")
 
@@ -77,13 +82,30 @@ def profile_for(url: str | None, profiles: Iterable[SiteProfile] | None = None) 
     return max(matching, key=lambda p: len(p.domain)) if matching else None
 
 
+def find_profile(name: str, *, folders: Iterable[Path] = ()) -> SiteProfile:
+    """The profile ``<name>.toml`` from the first of ``folders`` holding one, else the shipped one.
+
+    Raises ``SiteProfileError`` naming where it looked, or what is wrong with the file."""
+    if not name or Path(name).name != name:
+        raise SiteProfileError(f"{name!r} is not a profile name (a file name without '.toml')")
+    places = [*map(Path, folders), _shipped_folder()]
+    for folder in places:
+        path = folder / f"{name}.toml"
+        if path.is_file():
+            return _read_profile(path)
+    raise SiteProfileError(f"no site profile {name!r} in {', '.join(str(p) for p in places)}")
+
+
+def _shipped_folder() -> Path:
+    return Path(str(resources.files("parsers") / "sites"))
+
+
 @functools.cache
 def _shipped_profiles() -> tuple[SiteProfile, ...]:
-    folder = resources.files("parsers") / "sites"
+    folder = _shipped_folder()
     if not folder.is_dir():
         return ()
-    files = [Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".toml")]
-    return load_profiles(files)
+    return load_profiles(folder.glob("*.toml"))
 
 
 def _read_profile(path: Path) -> SiteProfile:

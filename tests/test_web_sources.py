@@ -19,6 +19,8 @@ def test_default_sources_file_lists_the_seeds_folder() -> None:
 
 
 def test_full_source(tmp_path: Path) -> None:
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "example.toml").write_text('domain = "example.com"\n[selectors]\n', encoding="utf-8")
     [feed, urls] = parse_sources(
         """
 [[source]]
@@ -39,6 +41,7 @@ location = "lists/today.txt"
         base_dir=tmp_path,
     )
     assert feed.is_web and feed.max_pages == 50 and feed.site_profile == "example" and feed.language == "en"
+    assert feed.profile is not None and feed.profile.domain == "example.com" and urls.profile is None
     assert feed.politeness(Politeness()) == Politeness(concurrency=1, delay=2.5)
     assert feed.allow_private_addresses
     assert urls.location == str(tmp_path / "lists" / "today.txt") and not urls.is_web
