@@ -49,7 +49,7 @@ from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
 from flows.robots import RobotsCache
-from flows.sandbox import SandboxSettings, shared_workers
+from flows.sandbox import TRANSIENT_REASONS, SandboxSettings, shared_workers
 from flows.sources import Source, load_sources
 from flows.summary import RunSummary, SourceStats
 from flows.web import Target, discover_targets, fetch_config, fetch_targets, plan_inputs, read_warcs
@@ -286,9 +286,15 @@ def ingest(
         """Parse a batch's pages and find their entities: everything but loading it."""
         if not pages:  # e.g. a fetch batch whose pages all failed or were unchanged
             return _Prepared(label, source, [], rejects, **counts)
-        records, unparsable = _named(parse, label)(opaque(pages), source=source, limits=limits)
+        records, unparsable = _second_chance(
+            parse, label, pages, _named(parse, label)(opaque(pages), source=source, limits=limits),
+            source=source, limits=limits,
+        )  # fmt: skip
         records, outside = _in_window(records, since, until)
-        records, no_entities = _named(entities, label)(opaque(records), source=source, limits=limits)
+        records, no_entities = _second_chance(
+            entities, label, records, _named(entities, label)(opaque(records), source=source, limits=limits),
+            source=source, limits=limits,
+        )  # fmt: skip
         return _Prepared(
             label, source, records, rejects + unparsable + no_entities, fetched=len(pages), outside_window=outside,
             **counts,
@@ -498,6 +504,29 @@ def _collect(
     label, batch, future = item
     fetched, records, rejected = future.result()
     return label, batch, fetched, records, rejected
+
+
+def _second_chance(
+    stage: Task[Any, tuple[list[T], list[Reject]]],
+    label: str,
+    items: Sequence[RawPage] | Sequence[ArticleRecord],
+    outcome: tuple[list[T], list[Reject]],
+    **options: Any,
+) -> tuple[list[T], list[Reject]]:
+    """One more try, outside the cache, for the items a worker timed out or crashed on.
+
+    That may have been the machine's fault (a busy moment), not the page's, and the batch's
+    cached result would repeat it on every re-run for as long as the cache lasts. So such
+    items are tried again, with the cache refreshed, on every run that meets them; an item
+    that fails twice stays rejected.
+    """
+    done, rejects = outcome
+    failed = {reject.uri for reject in rejects if reject.reason in TRANSIENT_REASONS}
+    if not failed:
+        return done, rejects
+    again = [item for item in items if item.uri in failed]
+    retried, still = _named(stage, f"{label}-again").with_options(refresh_cache=True)(opaque(again), **options)
+    return done + retried, [reject for reject in rejects if reject.uri not in failed] + still
 
 
 def _remote_task_runner() -> bool:

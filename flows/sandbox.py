@@ -37,9 +37,13 @@ from typing import Any
 from flows.inputs import RawPage
 from warehouse.records import ArticleRecord, Reject
 
-__all__ = ["PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "shutdown_shared_workers"]
+__all__ = [
+    "TRANSIENT_REASONS", "PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "shutdown_shared_workers",
+]
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+# A worker cut off or dead says as much about the machine at that moment as about the page: worth another try.
+TRANSIENT_REASONS = frozenset({"parse_timeout", "parse_crashed", "entities_timeout", "entities_crashed"})
 _ENTITY_CHUNK = 8  # records per entities job: big enough for spaCy's batching, small enough to spread
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
