@@ -75,10 +75,19 @@ class InputPlan:
     paths: list[str] = field(default_factory=list)  # files and folders, read by flows.inputs
     warcs: list[Source] = field(default_factory=list)
     web: list[Source] = field(default_factory=list)  # feed, sitemap and URL-list sources
+    folders: dict[str, Source] = field(default_factory=dict)  # the folder sources among ``paths``, by location
 
     def labels(self) -> list[str]:
         """How the run's inputs are named in the runs table and the summary."""
         return self.paths + [f"{s.kind}:{s.location}" for s in self.warcs + self.web]
+
+    def with_hints(self, page: RawPage) -> RawPage:
+        """A page read from ``paths`` with its folder source's language and site profile, if it has one.
+
+        Pages read from disk are named after the path given (``LocalFile.source``), which is the
+        folder source's location."""
+        source = self.folders.get(page.source)
+        return _with_hints(page, source.language, source.profile) if source else page
 
 
 @dataclass
@@ -118,6 +127,7 @@ def plan_inputs(
     for source in sources:
         if source.kind == "folder":
             plan.paths.append(source.location)
+            plan.folders[source.location] = source
         elif source.kind == "warc":
             plan.warcs.append(source)
         else:

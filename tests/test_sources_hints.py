@@ -17,10 +17,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.inputs import RawPage
+from flows.inputs import RawPage, discover_files, read_file
 from flows.sources import Source, parse_sources
 from flows.stages import parse_pages
-from flows.web import read_warcs
+from flows.web import plan_inputs, read_warcs
 from flows.weberrors import SourcesError
 from parsers import extract_article
 from parsers.language import guess_language
@@ -134,6 +134,18 @@ def test_warc_pages_carry_their_source_hints(tmp_path: Path) -> None:
     assert isinstance(page, RawPage) and page.language_hint == "de" and page.site_profile == profile
     [record], _ = parse_pages([page])
     assert record.article.title == "The profile's headline" and record.article.language == "de"
+
+
+def test_folder_pages_get_their_source_hints_from_the_plan(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.html").write_text(NO_LANG, encoding="utf-8")
+    (tmp_path / "loose.html").write_text(NO_LANG, encoding="utf-8")
+    sources = _sources(tmp_path, '[[source]]\nname = "disk"\nkind = "folder"\nlocation = "pages"\nlanguage = "de"\n')
+    plan = plan_inputs(paths=[str(tmp_path / "loose.html")], sources_file=str(sources))
+    files, _ = discover_files(plan.paths)
+    pages = [plan.with_hints(page) for page in map(read_file, files)]
+    hints = {Path(page.uri).name: page.language_hint for page in pages if isinstance(page, RawPage)}
+    assert hints == {"loose.html": None, "a.html": "de"}
 
 
 @pytest.mark.parametrize(
