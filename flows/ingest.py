@@ -316,6 +316,7 @@ def ingest(
                     checkpoint("batch")
                     label = f"{_slug(source)}-{number}"
                     pages, unreadable = _named(read, label)(opaque(batch), source=source)
+                    pages = [plan.with_hints(page) for page in pages]  # a folder source's language and profile
                     yield _timed(prepare, label, source, pages, unreadable, discovered=len(batch), done=len(batch))
         for warc in plan.warcs:
             with tags(f"source:{warc.name}"):

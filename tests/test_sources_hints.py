@@ -172,6 +172,8 @@ def test_a_web_source_hints_reach_the_warehouse(prefect_server: None, tmp_path: 
                  "/story": Reply.html(PROFILED), "/plain": Reply.html(profiled(4)),
                  "/plain-no-lang": Reply.html(no_lang(5))})  # fmt: skip
     db = tmp_path / "news.duckdb"
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "disk" / "folder-no-lang.html").write_text(no_lang(6), encoding="utf-8")
     with serve(site):
         (tmp_path / "hinted.txt").write_text(f"{site.url('/no-lang')}\n{site.url('/fr')}\n{site.url('/story')}\n")
         (tmp_path / "plain.txt").write_text(f"{site.url('/plain')}\n{site.url('/plain-no-lang')}\n")
@@ -187,6 +189,12 @@ site_profile = "paper"
 name = "plain"
 kind = "urls"
 location = "plain.txt"
+
+[[source]]
+name = "disk"
+kind = "folder"
+location = "disk"
+language = "de"
 """)  # fmt: skip
         ingest(sources_file=str(sources), db_path=str(db), allow_private_addresses=True,
                fetch_options={"delay": 0.0, "retries": 0})  # fmt: skip
@@ -197,9 +205,10 @@ location = "plain.txt"
     finally:
         con.close()
     assert found["no-lang"][0] == "de"
+    assert found["folder-no-lang.html"][0] == "de"  # a folder source's pages get its hints too
     assert found["fr"][0] == "fr"
     assert found["story"][1:] == ("The profile's headline", ["Ada Lovelace"])
     # The same kind of page from a source without hints: no language, the generic title.
     assert found["plain"][1] != "The profile's headline"
     assert found["plain-no-lang"][0] is None
-    assert set(found) == {"no-lang", "fr", "story", "plain", "plain-no-lang"}
+    assert set(found) == {"no-lang", "fr", "story", "plain", "plain-no-lang", "folder-no-lang.html"}
