@@ -370,6 +370,7 @@ def ingest(
     pages_seen = 0
     try:
         files, missing = discover(plan.paths)
+        files = [plan.named(file) for file in files]  # a folder source's files go by the source's name
         targets, undiscovered = discover_web(plan.web, config, robots) if plan.web else ([], [])
         early = missing + undiscovered
         for reject in early:

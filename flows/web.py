@@ -33,7 +33,7 @@ from flows.fetch import (
     fetch_all,
     run_sync,
 )
-from flows.inputs import RawPage, Reject
+from flows.inputs import LocalFile, RawPage, Reject
 from flows.robots import RobotsCache
 from flows.sources import Source, load_sources, sources_from_flags
 from flows.warc import iter_warc
@@ -81,12 +81,20 @@ class InputPlan:
         """How the run's inputs are named in the runs table and the summary."""
         return self.paths + [f"{s.kind}:{s.location}" for s in self.warcs + self.web]
 
+    def named(self, file: LocalFile) -> LocalFile:
+        """A file of a folder source under the source's name, which its articles then carry
+        (``input_source``); files of paths named on the command line keep the path."""
+        source = self.folders.get(file.source)
+        return replace(file, source=source.name) if source else file
+
     def with_hints(self, page: RawPage) -> RawPage:
         """A page read from ``paths`` with its folder source's language and site profile, if it has one.
 
-        Pages read from disk are named after the path given (``LocalFile.source``), which is the
-        folder source's location."""
-        source = self.folders.get(page.source)
+        Pages read from disk are named after the path given (``LocalFile.source``) or, once
+        ``named``, after the folder source."""
+        source = self.folders.get(page.source) or next(
+            (folder for folder in self.folders.values() if folder.name == page.source), None
+        )
         return _with_hints(page, source.language, source.profile) if source else page
 
 

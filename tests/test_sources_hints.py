@@ -202,10 +202,12 @@ language = "de"
     try:
         found = {url.rsplit("/", 1)[1]: (lang, title, authors) for url, lang, title, authors in
                  con.execute("SELECT url, language, title, authors FROM articles").fetchall()}  # fmt: skip
+        inputs = dict(con.execute("SELECT url, input_source FROM articles").fetchall())
     finally:
         con.close()
     assert found["no-lang"][0] == "de"
     assert found["folder-no-lang.html"][0] == "de"  # a folder source's pages get its hints too
+    assert sorted(set(inputs.values())) == ["disk", "hinted", "plain"]  # every source's articles carry its name
     assert found["fr"][0] == "fr"
     assert found["story"][1:] == ("The profile's headline", ["Ada Lovelace"])
     # The same kind of page from a source without hints: no language, the generic title.
