@@ -9,7 +9,9 @@ batch is loaded in its own short transaction, so a run killed mid-way keeps
 the batches already loaded and the next run picks up the rest.
 
 For the Prefect UI: the run is named after its date and sources, task runs after
-their stage, source and batch (``parse-seeds-1``), and carry a ``source:<name>`` tag.
+their stage, source and batch (``parse-seeds-1``). They carry no tags: Prefect asks its
+API for a tag's concurrency slots around every tagged task run, which cost more than
+the rest of a task's orchestration.
 Parse and entity results are cached by the pages' content, so a retried run skips
 work it already did. Batches are passed to tasks as ``opaque``: Prefect links a task to the
 one that made its input without walking every page and record in it (that walk cost
@@ -32,7 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from prefect import Task, flow, get_run_logger, tags, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
@@ -303,27 +305,25 @@ def ingest(
     def prepared(files: list[LocalFile], targets: list[Target]) -> Iterator[_Prepared]:
         """Every batch of the run, source by source, ready to load."""
         for source, source_files in _by_source(files).items():
-            with tags(f"source:{source}"):
-                if remote:  # a few batches in flight on the cluster, yielded in order
-                    for label, batch, fetched, records, rejects in _on_cluster(
-                        _batched(source_files, batch_size), source, limits
-                    ):
-                        records, outside = _in_window(records, since, until)
-                        yield _Prepared(label, source, records, rejects, fetched=fetched, outside_window=outside,
-                                        discovered=len(batch), done=len(batch))  # fmt: skip
-                    continue
-                for number, batch in enumerate(_batched(source_files, batch_size), 1):
-                    checkpoint("batch")
-                    label = f"{_slug(source)}-{number}"
-                    pages, unreadable = _named(read, label)(opaque(batch), source=source)
-                    pages = [plan.with_hints(page) for page in pages]  # a folder source's language and profile
-                    yield _timed(prepare, label, source, pages, unreadable, discovered=len(batch), done=len(batch))
+            if remote:  # a few batches in flight on the cluster, yielded in order
+                for label, batch, fetched, records, rejects in _on_cluster(
+                    _batched(source_files, batch_size), source, limits
+                ):
+                    records, outside = _in_window(records, since, until)
+                    yield _Prepared(label, source, records, rejects, fetched=fetched, outside_window=outside,
+                                    discovered=len(batch), done=len(batch))  # fmt: skip
+                continue
+            for number, batch in enumerate(_batched(source_files, batch_size), 1):
+                checkpoint("batch")
+                label = f"{_slug(source)}-{number}"
+                pages, unreadable = _named(read, label)(opaque(batch), source=source)
+                pages = [plan.with_hints(page) for page in pages]  # a folder source's language and profile
+                yield _timed(prepare, label, source, pages, unreadable, discovered=len(batch), done=len(batch))
         for warc in plan.warcs:
-            with tags(f"source:{warc.name}"):
-                for number, items in enumerate(_batched(read_warcs([warc]), batch_size), 1):
-                    pages, unreadable = _split(items)
-                    label = f"{_slug(warc.name)}-{number}"
-                    yield _timed(prepare, label, warc.name, pages, unreadable, discovered=len(items))
+            for number, items in enumerate(_batched(read_warcs([warc]), batch_size), 1):
+                pages, unreadable = _split(items)
+                label = f"{_slug(warc.name)}-{number}"
+                yield _timed(prepare, label, warc.name, pages, unreadable, discovered=len(items))
         with Progress("fetch", len(targets)) as line:  # live on a terminal only
             # A fetch batch takes URLs from every host in turn, so hosts are fetched side by side
             # (each within its own politeness); the pages then go on source by source.
@@ -333,14 +333,13 @@ def ingest(
                 pages, unfetched, not_modified = _named(fetch, label)(db_path, opaque(batch), config, robots, line)
                 by_source = _by_source(batch)
                 for position, (source, source_targets) in enumerate(by_source.items(), 1):
-                    with tags(f"source:{source}"):
-                        mine = [page for page in pages if page.source == source]
-                        failed = [reject for reject in unfetched if reject.source == source]
-                        yield _timed(
-                            prepare, f"{_slug(source)}-{number}", source, mine, failed,
-                            discovered=len(source_targets), not_modified=not_modified[source],
-                            done=len(batch) if position == len(by_source) else 0,
-                        )  # fmt: skip
+                    mine = [page for page in pages if page.source == source]
+                    failed = [reject for reject in unfetched if reject.source == source]
+                    yield _timed(
+                        prepare, f"{_slug(source)}-{number}", source, mine, failed,
+                        discovered=len(source_targets), not_modified=not_modified[source],
+                        done=len(batch) if position == len(by_source) else 0,
+                    )  # fmt: skip
 
     def load_prepared(batch: _Prepared) -> None:
         nonlocal totals
@@ -348,10 +347,9 @@ def ingest(
         stat = stats.setdefault(batch.source, SourceStats(batch.source))
         tick = time.perf_counter()
         if batch.fetched or batch.rejects:
-            with tags(f"source:{batch.source}"):
-                result = _named(load, batch.label)(
-                    db_path, run_id, opaque(batch.records), opaque(batch.rejects), source=batch.source
-                )
+            result = _named(load, batch.label)(
+                db_path, run_id, opaque(batch.records), opaque(batch.rejects), source=batch.source
+            )
             stat.add_result(result)
             totals += result
         totals += BatchResult(unchanged=batch.not_modified)  # a 304 is an unchanged article

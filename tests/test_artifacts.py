@@ -78,11 +78,11 @@ def test_every_run_leaves_summary_rejects_entities_and_progress(run_with_rejects
 
 
 @pytest.mark.slow
-def test_task_runs_are_named_by_stage_source_and_batch_and_tagged(run_with_rejects):
+def test_task_runs_are_named_by_stage_source_and_batch(run_with_rejects):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    summary, site = run_with_rejects
+    summary, _ = run_with_rejects
 
     async def read():
         async with get_client() as client:
@@ -94,9 +94,7 @@ def test_task_runs_are_named_by_stage_source_and_batch_and_tagged(run_with_rejec
 
     flow_run, tasks = asyncio.run(read())
     assert flow_run.name.startswith("ingest-20") and flow_run.name.endswith("seeds+townnews")
-    names = {task.name: set(task.tags) for task in tasks}
-    assert {"read-seeds-1", "parse-seeds-1", "entities-seeds-1", "load-seeds-1"} <= set(names)
-    assert {"parse-townnews-1", "parse-townnews-2", "load-townnews-2"} <= set(names)  # 4 pages, batches of 2
-    assert names["parse-townnews-2"] == {f"source:{site}"}
-    assert names["load-seeds-1"] == {f"source:{SEEDS}"}
+    names = {task.name for task in tasks}
+    assert {"read-seeds-1", "parse-seeds-1", "entities-seeds-1", "load-seeds-1"} <= names
+    assert {"parse-townnews-1", "parse-townnews-2", "load-townnews-2"} <= names  # 4 pages, batches of 2
 
