@@ -69,7 +69,6 @@ from warehouse import (
 )
 from warehouse.health import HealthTally
 from warehouse.records import ArticleRecord
-from warehouse.search import has_index, rebuild_index
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ingest"]
 
@@ -572,8 +571,6 @@ def _close_run(
         con = connect(db_path)
         try:
             finish_run(con, run_id=run_id, pages_seen=pages_seen, result=totals, **status)
-            if "error" not in status and (totals.loaded or not has_index(con)):
-                rebuild_index(con)  # full-text search sees this run's articles
             return top_entities(con, run_id=run_id)
         finally:
             con.close()

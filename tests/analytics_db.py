@@ -17,7 +17,6 @@ from flows.inputs import RawPage, discover_files, read_file
 from flows.stages import find_entities, parse_pages
 from warehouse import connect, finish_run, load_batch, start_run
 from warehouse.load import BatchResult
-from warehouse.search import rebuild_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ("article-extraction", "publishers")
@@ -48,7 +47,6 @@ def build(path: Path, *, stride: int = TEST_STRIDE, batch_size: int = 50) -> Pat
             records, rejects = parse_pages(pages[i : i + batch_size])
             total += load_batch(con, run_id="corpus-run", articles=find_entities(records), rejects=rejects)
         finish_run(con, run_id="corpus-run", pages_seen=len(pages), result=total)
-        rebuild_index(con)
     finally:
         con.close()
     return path

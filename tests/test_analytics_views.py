@@ -9,7 +9,7 @@ import pytest
 from parsers.article import Article
 from parsers.entities import Mention
 from warehouse import ArticleRecord, BatchResult, Reject, connect, load_batch, start_run
-from warehouse.search import has_index, search
+from warehouse.search import search
 
 
 def _record(url: str, day: int, people: list[str], site: str = "Site A") -> ArticleRecord:
@@ -74,15 +74,11 @@ def test_rejects_by_run_keeps_each_runs_reasons(con):
                     ("r2", "second", "empty_document", 1)]
 
 
-def test_closing_a_run_builds_the_search_index(tmp_path):
-    from flows.ingest import _close_run
-
+def test_a_loaded_batch_is_searchable_before_the_run_closes(tmp_path):
     db = tmp_path / "news.duckdb"
     con = connect(db)
     load_batch(con, run_id="r1", articles=[_record("https://a.example/1", 1, ["Ann Lee"])])
-    assert not has_index(con)
     con.close()
-    _close_run(str(db), "r1", 1, BatchResult(loaded=1))
     con = connect(db)
     assert [hit.url for hit in search(con, "geneva")] == ["https://a.example/1"]
     con.close()

@@ -9,7 +9,7 @@ from flows.cli import main
 from parsers.article import Article
 from tests.analytics_db import corpora_available, session_db
 from warehouse import ArticleRecord, connect, load_batch
-from warehouse.search import SearchError, fts_extension_path, rebuild_index, search
+from warehouse.search import SearchError, fts_extension_path, search
 
 
 def test_extension_file_comes_from_the_package():
@@ -31,7 +31,6 @@ def test_bm25_ranks_the_most_relevant_article_first(tmp_path):
         _record("b", "Treasury sanctions", "The Treasury imposed sanctions on companies working in Crimea."),
         _record("c", "Crimea tourism", "Tourists returned to the beaches of Crimea this summer."),
     ])
-    rebuild_index(con)
     hits = search(con, "Treasury sanctions Crimea")
     assert [hit.url for hit in hits] == ["b", "c"]
     assert search(con, "sanctioned") and search(con, "SANCTION")[0].url == "b"  # stemmed, case-folded

@@ -14,6 +14,7 @@ from warehouse.clusters import cluster_unassigned
 from warehouse.entities import upgrade_entities
 from warehouse.locking import open_with_retry
 from warehouse.schema import apply_migrations
+from warehouse.search import load_fts
 
 __all__ = ["DEFAULT_DB_PATH", "connect", "connect_read_only"]
 
@@ -25,6 +26,7 @@ def connect(path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = 
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_retry(lambda: duckdb.connect(str(path)), path, lock_timeout=lock_timeout)
     try:
+        load_fts(con)  # stem(): migration 050's index and macros, and every batch's indexing
         apply_migrations(con)
         # Data steps of migrations 030/031 that need Python; one cheap query each once done.
         upgrade_entities(con)

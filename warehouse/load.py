@@ -21,6 +21,7 @@ import duckdb
 from warehouse.clusters import assign_clusters
 from warehouse.entities import entity_id_for, store_mentions
 from warehouse.records import ArticleRecord, Reject
+from warehouse.search import index_articles
 
 __all__ = ["BatchResult", "article_id_for", "content_hash", "entity_id_for", "load_batch"]
 
@@ -113,7 +114,8 @@ def _load_articles(
         new_articles.append((article_id, record))
         seen_in_batch[digest] = article_id
         loaded += 1
-    # Warehouse-wide steps over the batch's new articles: story clusters, canonical entities.
+    # Warehouse-wide steps over the batch's new articles: search index, story clusters, canonical entities.
+    index_articles(con, [aid for aid, _ in new_articles])
     assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
     store_mentions(con, [(aid, r.article.body, r.mentions) for aid, r in new_articles], stale_entities=stale_entities)
     return BatchResult(loaded=loaded, unchanged=unchanged, duplicates=duplicates)
