@@ -8,7 +8,7 @@ import pytest
 
 from parsers.article import Article
 from parsers.entities import Mention
-from warehouse import ArticleRecord, BatchResult, Reject, connect, load_batch, start_run
+from warehouse import ArticleRecord, Reject, connect, load_batch, start_run
 from warehouse.search import search
 
 

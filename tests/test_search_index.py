@@ -54,7 +54,8 @@ def test_unchanged_and_duplicate_pages_add_no_rows(tmp_path):
     load_batch(con, run_id="r1", articles=batch)
     before = _index_rows(con)
     assert before[0] > 0 and before[1] == 2
-    result = load_batch(con, run_id="r2", articles=[*batch, _record("c", "Storm warning", "A violent storm hit the coast.")])
+    copy = _record("c", "Storm warning", "A violent storm hit the coast.")  # same text, another URL
+    result = load_batch(con, run_id="r2", articles=[*batch, copy])
     assert (result.unchanged, result.duplicates) == (2, 1)
     assert _index_rows(con) == before
     con.close()
