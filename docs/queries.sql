@@ -155,10 +155,10 @@ ORDER BY articles DESC;
 
 
 -- name: search_crimea_sanctions
--- Which articles are about sanctions over Crimea? BM25 full-text ranking (needs the fts index:
--- `newsingest search "crimea sanctions"` does the same from the command line).
-SELECT title, site_name, CAST(published_at AS DATE) AS day, round(score, 3) AS score
-FROM (SELECT *, fts_main_articles.match_bm25(article_id, 'crimea sanctions') AS score FROM articles)
-WHERE score IS NOT NULL
-ORDER BY score DESC
+-- Which articles are about sanctions over Crimea? BM25 full-text ranking with the search_articles
+-- macro (needs the fts extension loaded for stem(), see README "Search"; `newsingest search
+-- "crimea sanctions"` does the same from the command line).
+SELECT a.title, a.site_name, CAST(a.published_at AS DATE) AS day, round(s.score, 3) AS score
+FROM search_articles('crimea sanctions') s JOIN articles a USING (article_id)
+ORDER BY s.score DESC, a.article_id
 LIMIT 10;
