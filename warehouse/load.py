@@ -115,7 +115,7 @@ def _load_articles(
         seen_in_batch[digest] = article_id
         loaded += 1
     # Warehouse-wide steps over the batch's new articles: search index, story clusters, canonical entities.
-    index_articles(con, [aid for aid, _ in new_articles])
+    index_articles(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
     assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
     store_mentions(con, [(aid, r.article.body, r.mentions) for aid, r in new_articles], stale_entities=stale_entities)
     return BatchResult(loaded=loaded, unchanged=unchanged, duplicates=duplicates)

@@ -73,49 +73,55 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
         raise SearchError(f"cannot load the fts extension: {exc}") from exc
 
 
-def index_articles(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
-    """(Re)index these articles from their stored title and body; run inside the batch's transaction.
+def index_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[tuple[str, str | None, str]]) -> None:
+    """(Re)index ``(article_id, title, body)`` as just stored; run inside the batch's transaction.
 
-    Set-based: the words of every article of the batch are split, filtered and
-    stemmed by one INSERT ... SELECT. Rows an article had before (its text
-    changed) are deleted first, so it no longer matches its old words.
+    Set-based and sized by the batch: the texts come as parameters (no scan of
+    ``articles``), and one statement splits, filters and stems all their words.
+    Rows an article had before (its text changed) are deleted first, so it no
+    longer matches its old words.
     """
-    if not article_ids:
+    latest = {article_id: (title, body) for article_id, title, body in articles}  # a URL twice: its last text
+    if not latest:
         return
     load_fts(con)
-    ids = list(article_ids)
-    # Only articles indexed before have rows to drop; looking them up in the small search_docs
-    # table spares new articles (the usual case) a scan of search_terms.
+    ids = list(latest)
+    params = [ids, [title for title, _ in latest.values()], [body for _, body in latest.values()]]
+    # Only articles indexed before have rows to drop: looking them up in search_docs (one row per
+    # article) spares new articles, the usual case, a scan of search_terms.
     stale = [row[0] for row in con.execute(
         "SELECT article_id FROM search_docs WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()]
     if stale:
         con.execute("DELETE FROM search_terms WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [stale])
         con.execute("DELETE FROM search_docs WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [stale])
-    con.execute(_INDEX_TERMS, [ids, ids])
-    con.execute(_INDEX_DOCS, [ids])
+    # The batch's terms once into a scratch table (rolled back with the batch on error), then into
+    # both index tables.
+    con.execute(_BATCH_TERMS, params)
+    con.execute("INSERT INTO search_terms SELECT article_id, term, tf FROM search_batch")
+    con.execute(
+        "INSERT INTO search_docs SELECT b.article_id, coalesce(sum(t.tf), 0)"
+        " FROM (SELECT unnest(?::VARCHAR[]) AS article_id) b LEFT JOIN search_batch t USING (article_id)"
+        " GROUP BY b.article_id",
+        [ids],
+    )
+    con.execute("DROP TABLE search_batch")
 
 
-# Migration 050's backfill, for the given articles only.
-_INDEX_TERMS = """
-INSERT INTO search_terms
-WITH words AS (
-    SELECT article_id, unnest(search_words(title)) AS word FROM articles
-    WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+# Migration 050's backfill, for the batch's texts only (given as parameters: no scan of articles).
+_BATCH_TERMS = """
+CREATE OR REPLACE TEMP TABLE search_batch AS
+WITH batch AS (
+    SELECT unnest(?::VARCHAR[]) AS article_id, unnest(?::VARCHAR[]) AS title, unnest(?::VARCHAR[]) AS body
+),
+words AS (
+    SELECT article_id, unnest(search_words(title)) AS word FROM batch
     UNION ALL
-    SELECT article_id, unnest(search_words(body)) AS word FROM articles
-    WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+    SELECT article_id, unnest(search_words(body)) AS word FROM batch
 )
-SELECT article_id, stem(word, 'porter') AS term, count(*) AS tf
+SELECT article_id, stem(word, 'porter') AS term, CAST(count(*) AS INTEGER) AS tf
 FROM words
 WHERE len(word) > 0 AND word NOT IN (SELECT sw FROM search_stopwords)
 GROUP BY ALL
-"""
-_INDEX_DOCS = """
-INSERT INTO search_docs
-SELECT a.article_id, coalesce(sum(t.tf), 0) AS length
-FROM articles a LEFT JOIN search_terms t USING (article_id)
-WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
-GROUP BY a.article_id
 """
 
 
