@@ -91,7 +91,7 @@ CREATE MACRO search_articles(query, k := 1.2, b := 0.75) AS TABLE
 WITH query_terms AS (
     SELECT DISTINCT stem(unnest(search_words(query)), 'porter') AS term
 ),
-postings AS (
+postings AS MATERIALIZED (  -- read once, used twice: about half the latency
     SELECT article_id, term, tf FROM search_terms WHERE term IN (SELECT term FROM query_terms)
 ),
 df AS (
