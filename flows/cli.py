@@ -241,10 +241,16 @@ def _open_read_only(args: argparse.Namespace) -> duckdb.DuckDBPyConnection | int
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
+    from warehouse.search import SearchError, load_fts
+
     con = _open_read_only(args)
     if isinstance(con, int):
         return con
     try:
+        try:
+            load_fts(con)  # search_articles() stems the query with the extension's stem()
+        except SearchError:
+            pass  # every other query still works
         relation = con.sql(args.query)
         if relation is None:
             return 0

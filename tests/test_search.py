@@ -38,6 +38,20 @@ def test_bm25_ranks_the_most_relevant_article_first(tmp_path):
     con.close()
 
 
+def test_the_sql_command_can_call_the_search_macro(tmp_path, capsys):
+    db = tmp_path / "news.duckdb"
+    con = connect(db)
+    load_batch(con, run_id="r1", articles=[
+        _record("a", "Football results", "The match in Madrid ended in a draw after extra time."),
+        _record("b", "Treasury sanctions", "The Treasury imposed sanctions on companies working in Crimea."),
+    ])  # fmt: skip
+    con.close()
+    query = "SELECT 'hit=' || url FROM search_articles('sanctions') JOIN articles USING (article_id)"
+    assert main(["sql", query, "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "hit=b" in out and "hit=a" not in out
+
+
 @pytest.mark.slow
 @pytest.mark.corpora
 @pytest.mark.skipif(not corpora_available(), reason="../shared/corpora is absent")

@@ -24,6 +24,7 @@ ANALYST_VIEWS: dict[str, str] = {
 # table macro -> what it returns
 TABLE_MACROS: dict[str, str] = {
     "top_entities(since, until, n := 20)": "the n most mentioned entities in articles published in [since, until)",
+    "search_articles(query, k := 1.2, b := 0.75)": "article_id, BM25 score of each article sharing a word with query",
 }
 
 _HEADER = re.compile(r"^-- name: (?P<name>[a-z0-9_]+)\s*$", re.MULTILINE)
