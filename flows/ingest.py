@@ -14,9 +14,10 @@ API for a tag's concurrency slots around every tagged task run, which cost more 
 the rest of a task's orchestration.
 Parse and entity results are cached by the pages' content, so a retried run skips
 work it already did. Batches are passed to tasks as ``opaque``: Prefect links a task to the
-one that made its input without walking every page and record in it (that walk cost
-more than the orchestration itself). Every write to the warehouse happens inside a write window
-(``flows.writelock``), so concurrent runs wait for each other instead of failing.
+one that made its input without walking every page and record in it (that walk was half
+the function calls of a run). The next batch is read, parsed and searched for entities in a
+thread while this one loads (``flows.ahead``). Every write to the warehouse happens inside a
+write window (``flows.writelock``), so concurrent runs wait for each other instead of failing.
 """
 
 from __future__ import annotations
