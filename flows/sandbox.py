@@ -201,55 +201,46 @@ class PageWorkers:
         stage: str,
     ) -> list[list[Any]]:
         """Run every job on the pool; a job's result is a list of records and rejects, in job order."""
-        with self._busy:
-            return self._run_locked(jobs, timeouts, failed, stage)
-
-    def _run_locked(
-        self,
-        jobs: Sequence[tuple[str, Any]],
-        timeouts: Sequence[float],
-        failed: Callable[[int, str, str], list[Any]],
-        stage: str,
-    ) -> list[list[Any]]:
-        results: list[list[Any] | None] = [None] * len(jobs)
-        pending = list(range(len(jobs)))[::-1]  # a stack: pop() takes the next job
-        while pending or any(w.job is not None for w in self._workers):
-            for worker in self._workers:
-                if worker.ready and worker.job is None and pending:
-                    index = pending.pop()
-                    worker.send(jobs[index])
-                    worker.job, worker.deadline = index, time.monotonic() + timeouts[index]
-            busy = [w for w in self._workers if w.job is not None or not w.ready]
-            deadlines = [w.deadline for w in busy if w.job is not None]
-            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            for conn in wait([w.conn for w in busy], timeout=timeout):
-                worker = next(w for w in busy if w.conn is conn)
-                try:
-                    message = conn.recv()
-                except (EOFError, OSError):  # died: out of memory, or a crash in C code
-                    if worker.job is not None:
-                        code = worker.exitcode
-                        results[worker.job] = failed(worker.job, f"{stage}_crashed", f"worker exited ({code})")
-                    elif not worker.ready:
-                        self._start_failures += 1
-                        if self._start_failures > 3:
+        with self._busy:  # one job list at a time: the caller's threads take turns
+            results: list[list[Any] | None] = [None] * len(jobs)
+            pending = list(range(len(jobs)))[::-1]  # a stack: pop() takes the next job
+            while pending or any(w.job is not None for w in self._workers):
+                for worker in self._workers:
+                    if worker.ready and worker.job is None and pending:
+                        index = pending.pop()
+                        worker.send(jobs[index])
+                        worker.job, worker.deadline = index, time.monotonic() + timeouts[index]
+                busy = [w for w in self._workers if w.job is not None or not w.ready]
+                deadlines = [w.deadline for w in busy if w.job is not None]
+                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+                for conn in wait([w.conn for w in busy], timeout=timeout):
+                    worker = next(w for w in busy if w.conn is conn)
+                    try:
+                        message = conn.recv()
+                    except (EOFError, OSError):  # died: out of memory, or a crash in C code
+                        if worker.job is not None:
                             code = worker.exitcode
-                            raise RuntimeError(f"parser workers die as they start (exit {code})") from None
-                    self._replace(worker)
-                    continue
-                if message == "ready":
-                    worker.ready = True
-                    continue
-                assert worker.job is not None
-                results[worker.job] = message
-                worker.job = None
-            now = time.monotonic()
-            for worker in self._workers:
-                if worker.job is not None and now >= worker.deadline:
-                    limit = timeouts[worker.job]
-                    results[worker.job] = failed(worker.job, f"{stage}_timeout", f"over the {limit:g}s limit")
-                    self._replace(worker)
-        return [result or [] for result in results]
+                            results[worker.job] = failed(worker.job, f"{stage}_crashed", f"worker exited ({code})")
+                        elif not worker.ready:
+                            self._start_failures += 1
+                            if self._start_failures > 3:
+                                code = worker.exitcode
+                                raise RuntimeError(f"parser workers die as they start (exit {code})") from None
+                        self._replace(worker)
+                        continue
+                    if message == "ready":
+                        worker.ready = True
+                        continue
+                    assert worker.job is not None
+                    results[worker.job] = message
+                    worker.job = None
+                now = time.monotonic()
+                for worker in self._workers:
+                    if worker.job is not None and now >= worker.deadline:
+                        limit = timeouts[worker.job]
+                        results[worker.job] = failed(worker.job, f"{stage}_timeout", f"over the {limit:g}s limit")
+                        self._replace(worker)
+            return [result or [] for result in results]
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
