@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from parsers import Article, ParseError, clean_text_dump, extract_article, extract_html, sniff_content
 from parsers.charset import decode_html
 from tests.conftest import ROOT, SEED_FILE
+from tests.mutations import mutate
 from tests.proc_helpers import synthetic_pages
 
 # Generous per-example limit: inputs are small, so only a pathological slowdown crosses it.
@@ -55,26 +56,14 @@ def mutated_pages(draw) -> bytes:
 
     base = draw(st.sampled_from(["seed", "html"]))
     if base == "seed":
-        page = bytearray(SEED_FILE.read_bytes())
+        page = SEED_FILE.read_bytes()
     else:
         with tempfile.TemporaryDirectory() as folder:
-            page = bytearray(next(synthetic_pages(Path(folder), 1).glob("*.html")).read_bytes())
-    for _ in range(draw(st.integers(0, 6))):
-        op = draw(st.sampled_from(["cut", "copy", "insert", "flip", "truncate"]))
-        at = draw(st.integers(0, max(0, len(page) - 1)))
-        size = draw(st.integers(0, 400))
-        if op == "cut":
-            del page[at : at + size]
-        elif op == "copy":
-            page[at:at] = page[at : at + size] * draw(st.integers(1, 5))
-        elif op == "insert":
-            page[at:at] = draw(st.binary(max_size=64) | st.sampled_from(
-                [b"\x00", b"\xff\xfe", b"<div>" * 50, b"]]>", b"<!--", b"&#0;", b"&lol;", b"\xc3", b"\r\r\n"]))
-        elif op == "flip" and page:
-            page[at % len(page)] ^= draw(st.integers(1, 255))
-        elif op == "truncate":
-            del page[at:]
-    return bytes(page)
+            page = next(synthetic_pages(Path(folder), 1).glob("*.html")).read_bytes()
+    return mutate(
+        draw, page, max_run=400, max_repeat=5, max_insert=64, truncate=True,
+        inserts=[b"\x00", b"\xff\xfe", b"<div>" * 50, b"]]>", b"<!--", b"&#0;", b"&lol;", b"\xc3", b"\r\r\n"],
+    )  # fmt: skip
 
 
 def _only_parse_errors(call) -> Article | None:

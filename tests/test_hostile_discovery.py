@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from flows.discover import parse_feed, parse_sitemap, parse_url_list
 from flows.weberrors import DiscoveryError
+from tests.mutations import mutate
 
 PROPERTY = settings(max_examples=80, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.too_slow])
 
@@ -38,21 +39,10 @@ INDEX = (
 
 @st.composite
 def mutated(draw) -> bytes:
-    page = bytearray(draw(st.sampled_from([FEED, ATOM, SITEMAP, INDEX])))
-    for _ in range(draw(st.integers(0, 6))):
-        op = draw(st.sampled_from(["cut", "copy", "insert", "flip"]))
-        at = draw(st.integers(0, max(0, len(page) - 1)))
-        size = draw(st.integers(0, 80))
-        if op == "cut":
-            del page[at : at + size]
-        elif op == "copy":
-            page[at:at] = page[at : at + size] * draw(st.integers(1, 4))
-        elif op == "insert":
-            page[at:at] = draw(st.binary(max_size=32) | st.sampled_from(
-                [b"&", b"&lol;", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"\x00", b"]]>", b"<![CDATA[", b"\xff"]))
-        elif page:
-            page[at % len(page)] ^= draw(st.integers(1, 255))
-    return bytes(page)
+    return mutate(
+        draw, draw(st.sampled_from([FEED, ATOM, SITEMAP, INDEX])), max_run=80, max_repeat=4, max_insert=32,
+        inserts=[b"&", b"&lol;", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"\x00", b"]]>", b"<![CDATA[", b"\xff"],
+    )  # fmt: skip
 
 
 def _only_discovery_errors(call) -> None:
