@@ -65,6 +65,19 @@ def test_changed_page_replaces_article_and_mentions(con):
     assert con.execute("SELECT surface FROM mentions").fetchall() == [("Kirby",)]
 
 
+def test_two_versions_of_a_page_in_one_batch_keep_the_later(con):
+    # Two snapshots of one page saved side by side in a folder: one article, the later text.
+    result = load_batch(
+        con, run_id="r1",
+        articles=[_record("https://example.org/a"), _record("https://example.org/a", body="Kirby updated the text.")],
+    )  # fmt: skip
+    assert result.loaded == 2  # both pages reached the warehouse; the second replaced the first
+    assert con.execute("SELECT body FROM articles").fetchall() == [("Kirby updated the text.",)]
+    assert con.execute("SELECT surface FROM mentions").fetchall() == [("Kirby",)]
+    assert _count(con, "article_signatures") == 1 and _count(con, "search_docs") == 1
+    assert con.execute("SELECT mentions, articles FROM entities").fetchall() == [(1, 1)]
+
+
 def test_a_failing_batch_leaves_nothing(con):
     good = _record("https://example.org/a")
     broken = ArticleRecord(uri="https://example.org/b", input_source="test", article=Article(title="t", body=None))
@@ -116,3 +129,4 @@ def test_same_text_with_new_metadata_updates_in_place(con):
     assert _count(con, "mentions") == 1  # the text did not change, so its mentions stay
     again = load_batch(con, run_id="r3", articles=[fixed])
     assert (again.loaded, again.unchanged) == (0, 1)
+

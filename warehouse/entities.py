@@ -46,8 +46,10 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -403,11 +405,16 @@ def store_mentions(
     articles: Sequence[tuple[str, str, Sequence[MentionLike]]],
     *,
     stale_entities: Iterable[str] = (),
+    seen_at: Mapping[str, datetime] | None = None,
 ) -> None:
     """Insert the mentions of new articles ``(article_id, body, mentions)`` and their entities.
 
     Runs inside the caller's transaction. ``stale_entities`` are entities that
     lost mentions (a replaced article) and need their figures recomputed.
+    ``seen_at`` gives each article's time for first and last seen (its publication,
+    else its load time, naive UTC where the zone is known: ``_SEEN_AT``); with it, an
+    entity that only gains this batch's mentions adds this batch's counts to its
+    figures, and without it every entity touched is recomputed from its mentions.
     """
     touched = set(stale_entities)
     rows: list[tuple[str, CanonicalMention]] = []
@@ -421,7 +428,8 @@ def store_mentions(
     redirects, full_names = _known_redirects(con, keys)
     touched |= _define(con, definitions, redirects, full_names)
     if not rows:
-        _refresh(con, touched)
+        _recompute(con, touched)
+        _vote(con, touched)
         return
     ids = [_resolve(m, redirects) for _, m in rows]
     rows = [
@@ -456,7 +464,12 @@ def store_mentions(
         label=[m.label for _, m in rows],
         via_alias=np.array([m.via_alias for _, m in rows], dtype=bool),
     )
-    _refresh(con, touched | set(ids))
+    # Entities that lost or moved mentions are recomputed from them; the others add this batch's counts.
+    recompute = touched if seen_at is not None else touched | set(ids)
+    _add_counts(con, [(entity_id, article_id, m) for (article_id, m), entity_id in zip(rows, ids, strict=True)
+                      if entity_id not in recompute], seen_at or {})  # fmt: skip
+    _recompute(con, recompute)
+    _vote(con, touched | set(ids))
 
 
 def _resolve(mention: CanonicalMention, redirects: dict[str, str]) -> str:
@@ -524,52 +537,135 @@ def _define(
     return touched
 
 
+# An article's time for an entity's first and last seen; warehouse.load._seen_at computes the same in Python.
+_SEEN_AT = "coalesce(a.published_utc AT TIME ZONE 'UTC', a.published_at, a.loaded_at AT TIME ZONE 'UTC')"
+
+
+def _add_counts(
+    con: duckdb.DuckDBPyConnection,
+    mentions: Sequence[tuple[str, str, CanonicalMention]],
+    seen_at: Mapping[str, datetime],
+) -> None:
+    """Add new articles' mentions ``(entity_id, article_id, mention)`` to their entities' tallies and counts.
+
+    Sized by the batch: an entity named in every day's news is not re-read from all its mentions.
+    The articles are new to the warehouse (a replaced article's entities are recomputed instead),
+    so each article counts once per entity and label.
+    """
+    if not mentions:
+        return
+    labels: defaultdict[tuple[str, str], list[Any]] = defaultdict(lambda: [set(), 0])
+    names: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    figures: defaultdict[str, list[Any]] = defaultdict(lambda: [0, set(), None, None])
+    for entity_id, article_id, mention in mentions:
+        label = labels[entity_id, mention.label]
+        label[0].add(article_id)
+        label[1] += 1
+        name = names[entity_id, mention.name]
+        name[0] += not mention.via_alias
+        name[1] += 1
+        figure = figures[entity_id]
+        figure[0] += 1
+        figure[1].add(article_id)
+        when = seen_at[article_id]
+        figure[2] = when if figure[2] is None else min(figure[2], when)
+        figure[3] = when if figure[3] is None else max(figure[3], when)
+    _bulk(
+        con,
+        "INSERT INTO entity_label_tallies SELECT * FROM {rows} ON CONFLICT (entity_id, label) DO UPDATE"
+        " SET articles = entity_label_tallies.articles + excluded.articles,"
+        " mentions = entity_label_tallies.mentions + excluded.mentions",
+        entity_id=[key[0] for key in labels],
+        label=[key[1] for key in labels],
+        articles=np.array([len(articles) for articles, _ in labels.values()], dtype=np.int32),
+        mentions=np.array([count for _, count in labels.values()], dtype=np.int32),
+    )
+    _bulk(
+        con,
+        "INSERT INTO entity_name_tallies SELECT * FROM {rows} ON CONFLICT (entity_id, name) DO UPDATE"
+        " SET own = entity_name_tallies.own + excluded.own,"
+        " mentions = entity_name_tallies.mentions + excluded.mentions",
+        entity_id=[key[0] for key in names],
+        name=[key[1] for key in names],
+        own=np.array([own for own, _ in names.values()], dtype=np.int32),
+        mentions=np.array([count for _, count in names.values()], dtype=np.int32),
+    )
+    _bulk(
+        con,
+        "UPDATE entities SET mentions = entities.mentions + d.mentions, articles = entities.articles + d.articles,"
+        " first_seen = least(entities.first_seen, d.first_seen), last_seen = greatest(entities.last_seen, d.last_seen)"
+        " FROM {rows} d WHERE entities.entity_id = d.entity_id",
+        entity_id=list(figures),
+        mentions=np.array([f[0] for f in figures.values()], dtype=np.int32),
+        articles=np.array([len(f[1]) for f in figures.values()], dtype=np.int32),
+        first_seen=np.array([f[2] for f in figures.values()], dtype="datetime64[us]"),
+        last_seen=np.array([f[3] for f in figures.values()], dtype="datetime64[us]"),
+    )
+
+
+def _recompute(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
+    """Rebuild these entities' tallies and counts from their mentions; drop those left without any (6)."""
+    if not entity_ids:
+        return
+    ids = register_columns(con, entity_id=sorted(entity_ids))
+    try:
+        con.execute(f"DELETE FROM entity_label_tallies WHERE entity_id IN (SELECT entity_id FROM {ids})")
+        con.execute(f"DELETE FROM entity_name_tallies WHERE entity_id IN (SELECT entity_id FROM {ids})")
+        con.execute(
+            "INSERT INTO entity_label_tallies SELECT entity_id, label, count(DISTINCT article_id), count(*)"
+            f" FROM mentions JOIN {ids} USING (entity_id) GROUP BY entity_id, label"
+        )
+        con.execute(
+            "INSERT INTO entity_name_tallies SELECT entity_id, name, count(*) FILTER (WHERE NOT via_alias), count(*)"
+            f" FROM mentions JOIN {ids} USING (entity_id) GROUP BY entity_id, name"
+        )
+        con.execute(
+            "UPDATE entities SET mentions = s.mentions, articles = s.articles, first_seen = s.first_seen,"
+            " last_seen = s.last_seen"
+            " FROM (SELECT m.entity_id, count(*) AS mentions, count(DISTINCT m.article_id) AS articles,"
+            f" min({_SEEN_AT}) AS first_seen, max({_SEEN_AT}) AS last_seen"
+            f" FROM mentions m JOIN {ids} t ON t.entity_id = m.entity_id JOIN articles a ON a.article_id = m.article_id"
+            " GROUP BY m.entity_id) s"
+            " WHERE entities.entity_id = s.entity_id"
+        )
+        con.execute(
+            f"DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM {ids})"
+            " AND entity_id NOT IN (SELECT entity_id FROM entity_label_tallies)"
+        )
+    finally:
+        con.unregister(ids)
+
+
 # Ties in the label vote go to the first label here (places first: see parsers.entities).
 _LABEL_ORDER = ["GPE", "LOC", "PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
 
-_REFRESH = """
-WITH m AS (
-    SELECT m.entity_id, m.article_id, m.name, m.label, m.via_alias,
-           coalesce(a.published_utc AT TIME ZONE 'UTC', a.published_at, a.loaded_at AT TIME ZONE 'UTC') AS seen_at
-    FROM mentions m JOIN articles a USING (article_id) JOIN {ids} t USING (entity_id)
-),
-labels AS (
-    SELECT entity_id, label, count(DISTINCT article_id) AS articles, count(*) AS n FROM m GROUP BY ALL
-),
-names AS (
-    SELECT entity_id, name, count(*) FILTER (WHERE NOT via_alias) AS own, count(*) AS n FROM m GROUP BY ALL
-),
-figures AS (
-    SELECT entity_id, count(*) AS mentions, count(DISTINCT article_id) AS articles,
-           min(seen_at) AS first_seen, max(seen_at) AS last_seen
-    FROM m GROUP BY ALL
-)
-SELECT f.*,
-       (SELECT arg_max(l.label, {{'articles': l.articles, 'n': l.n, 'order': -coalesce(list_position(?, l.label), 99)}})
-        FROM labels l WHERE l.entity_id = f.entity_id) AS label,
-       (SELECT arg_max(x.name, {{'own': x.own > 0, 'cased': x.name <> upper(x.name), 'n': x.n, 'name': x.name}})
-        FROM names x WHERE x.entity_id = f.entity_id) AS name
-FROM figures f
+_VOTES = """
+SELECT l.entity_id, l.label, n.name FROM (
+    SELECT entity_id,
+           arg_max(label, {{'articles': articles, 'n': mentions, 'order': -coalesce(list_position(?, label), 99)}})
+           AS label
+    FROM entity_label_tallies JOIN {ids} USING (entity_id) GROUP BY entity_id
+) l JOIN (
+    SELECT entity_id,
+           arg_max(name, {{'own': own > 0, 'cased': name <> upper(name), 'n': mentions, 'name': name}}) AS name
+    FROM entity_name_tallies JOIN {ids} USING (entity_id) GROUP BY entity_id
+) n USING (entity_id)
 """
 
 
-def _refresh(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
-    """Recompute name, label vote, counts and marks of these entities; drop those left without mentions (6)."""
+def _vote(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
+    """Name (the most used own spelling), label (the label most articles give it, then most mentions),
+    kind and the low-confidence mark (a singleton) of these entities, from their tallies (6)."""
     if not entity_ids:
         return
     ids = register_columns(con, entity_id=sorted(entity_ids))
     try:
         con.execute(
-            "UPDATE entities SET name = s.name, label = s.label,"
-            " kind = CASE WHEN s.label = 'PERSON' THEN 'person' ELSE 'other' END,"
-            " mentions = s.mentions, articles = s.articles,"
-            " first_seen = s.first_seen, last_seen = s.last_seen, low_confidence = s.mentions <= 1"
-            f" FROM ({_REFRESH.format(ids=ids)}) s WHERE entities.entity_id = s.entity_id",
+            "UPDATE entities SET name = v.name, label = v.label,"
+            " kind = CASE WHEN v.label = 'PERSON' THEN 'person' ELSE 'other' END,"
+            " low_confidence = entities.mentions <= 1"
+            f" FROM ({_VOTES.format(ids=ids)}) v WHERE entities.entity_id = v.entity_id",
             [_LABEL_ORDER],
-        )
-        con.execute(
-            f"DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM {ids})"
-            " AND entity_id NOT IN (SELECT DISTINCT entity_id FROM mentions)"
         )
     finally:
         con.unregister(ids)
@@ -606,6 +702,8 @@ def upgrade_entities(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("DELETE FROM mentions")
         con.execute("DELETE FROM entities")
         con.execute("DELETE FROM entity_redirects")  # their targets carry old ids: found again below
+        con.execute("DELETE FROM entity_label_tallies")
+        con.execute("DELETE FROM entity_name_tallies")
         by_article: dict[str, tuple[str, list[_Stored]]] = {}
         for article_id, body, start, end, surface, name, label in rows:
             by_article.setdefault(article_id, (body, []))[1].append(_Stored(name, label, start, end, surface))

@@ -86,7 +86,7 @@ def _load_articles(
 ) -> BatchResult:
     loaded = unchanged = duplicates = 0
     seen_in_batch: dict[str, str] = {}  # content hash -> article id, for duplicates inside one batch
-    new_articles: list[tuple[str, ArticleRecord]] = []
+    new_articles: dict[str, ArticleRecord] = {}  # article id -> record, in load order
     stale_entities: set[str] = set()  # entities that lose the mentions of a replaced article
     for record in records:
         article_id, digest = article_id_for(record), content_hash(record)
@@ -98,6 +98,11 @@ def _load_articles(
                 unchanged += 1
             else:  # same text, new metadata (a byline or date fixed, a parser that reads more): update in place
                 con.execute(_UPDATE_METADATA, [*metadata, run_id, now, article_id])
+                # A new date moves its entities' first and last seen.
+                if article_id in new_articles:  # loaded earlier in this batch: its mentions are not stored yet
+                    new_articles[article_id] = record
+                else:
+                    stale_entities |= _entities_of(con, article_id)
                 loaded += 1
             continue
         original = seen_in_batch.get(digest) or _article_with_content(con, digest, exclude=article_id)
@@ -106,18 +111,22 @@ def _load_articles(
             duplicates += 1
             continue
         if stored is not None:  # the page changed since we loaded it: replace it and its mentions
-            stale_entities |= {row[0] for row in con.execute(
-                "SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id]).fetchall()}
+            stale_entities |= _entities_of(con, article_id)
             con.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
             con.execute("DELETE FROM articles WHERE article_id = ?", [article_id])
         _insert_article(con, run_id, record, article_id, digest, now)
-        new_articles.append((article_id, record))
+        if new_articles.pop(article_id, None) is not None:  # two versions of one page in a batch: the later wins
+            seen_in_batch = {known: aid for known, aid in seen_in_batch.items() if aid != article_id}
+        new_articles[article_id] = record
         seen_in_batch[digest] = article_id
         loaded += 1
     # Warehouse-wide steps over the batch's new articles: search index, story clusters, canonical entities.
-    index_articles(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
-    assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles])
-    store_mentions(con, [(aid, r.article.body, r.mentions) for aid, r in new_articles], stale_entities=stale_entities)
+    index_articles(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles.items()])
+    assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles.items()])
+    store_mentions(
+        con, [(aid, r.article.body, r.mentions) for aid, r in new_articles.items()], stale_entities=stale_entities,
+        seen_at={aid: _seen_at(r, now) for aid, r in new_articles.items()},
+    )  # fmt: skip
     return BatchResult(loaded=loaded, unchanged=unchanged, duplicates=duplicates)
 
 
@@ -149,6 +158,11 @@ def _metadata_values(record: ArticleRecord) -> list[object]:
         article.canonical_url, list(article.authors), published_local, published_tz, published_utc,
         modified_local, article.language, article.site_name, article.source, article.section,
     ]
+
+
+def _entities_of(con: duckdb.DuckDBPyConnection, article_id: str) -> set[str]:
+    rows = con.execute("SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id]).fetchall()
+    return {row[0] for row in rows}
 
 
 def _article_with_content(con: duckdb.DuckDBPyConnection, digest: str, *, exclude: str) -> str | None:
@@ -200,6 +214,15 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence
         "INSERT INTO reject_events (run_id, uri, stage, reason, rejected_at) VALUES (?, ?, ?, ?, ?)",
         [[run_id, r.uri, r.stage, r.reason, now] for r in rejects],
     )
+
+
+def _seen_at(record: ArticleRecord, loaded_at: datetime) -> datetime:
+    """The article's time for its entities' first and last seen, naive: the UTC instant of its publication
+    where the zone is known, else the wall-clock time printed, else its load time in UTC (entities._SEEN_AT)."""
+    published_local, _, published_utc = _split_time(record.article.published_at, record.article.published_tz_known)
+    if published_utc is not None:
+        return published_utc.replace(tzinfo=None)
+    return published_local if published_local is not None else loaded_at.astimezone(UTC).replace(tzinfo=None)
 
 
 def _split_time(value: datetime | None, zone_known: bool) -> tuple[datetime | None, str | None, datetime | None]:
