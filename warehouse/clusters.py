@@ -116,11 +116,14 @@ def _stored_candidates(
         bucket=np.array([bucket for _, bucket in pairs], dtype=np.uint64),
     )
     try:
+        # Pairs first, signatures after: two copies of a story share most of their 42 buckets, and
+        # joining signatures before DISTINCT would carry each one through every shared bucket.
         rows = con.execute(
-            f"SELECT DISTINCT n.new_id, a.article_id, s.minhash, a.cluster_id"
-            f" FROM {name} n JOIN article_buckets b ON b.bucket = n.bucket"
-            " JOIN article_signatures s ON s.article_id = b.article_id"
-            " JOIN articles a ON a.article_id = b.article_id"
+            "SELECT c.new_id, a.article_id, s.minhash, a.cluster_id"
+            " FROM (SELECT DISTINCT n.new_id, b.article_id"
+            f"       FROM {name} n JOIN article_buckets b ON b.bucket = n.bucket) c"
+            " JOIN article_signatures s ON s.article_id = c.article_id"
+            " JOIN articles a ON a.article_id = c.article_id"
             " WHERE a.cluster_id IS NOT NULL"
         ).fetchall()
     finally:
