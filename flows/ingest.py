@@ -60,6 +60,7 @@ from flows.writelock import write_window
 from warehouse import (
     BatchResult,
     EntityCount,
+    batch_memory_limit_mb,
     connect,
     fail_dead_runs,
     finish_run,
@@ -186,7 +187,7 @@ def load(
     for reject in rejects:
         logger.warning("%s: rejected %s: %s (%s)", reject.source, reject.uri, reject.reason, reject.detail)
     with write_window(db_path, logger=logger):
-        con = connect(db_path)  # held only for this batch's transaction
+        con = connect(db_path, memory_limit_mb=batch_memory_limit_mb())  # held only for this batch's transaction
         try:
             result = load_batch(
                 con, run_id=run_id, articles=records, rejects=rejects, before_commit=lambda: checkpoint("load.commit")

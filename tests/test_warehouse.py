@@ -9,7 +9,7 @@ import pytest
 
 from parsers.article import Article
 from parsers.entities import Mention
-from warehouse import ArticleRecord, Reject, connect, load_batch
+from warehouse import ArticleRecord, Reject, batch_memory_limit_mb, connect, load_batch
 from warehouse.schema import apply_migrations, available_migrations
 
 
@@ -130,3 +130,23 @@ def test_same_text_with_new_metadata_updates_in_place(con):
     again = load_batch(con, run_id="r3", articles=[fixed])
     assert (again.loaded, again.unchanged) == (0, 1)
 
+
+def test_a_batch_loads_within_a_small_duckdb_memory_budget(tmp_path):
+    con = connect(tmp_path / "news.duckdb", memory_limit_mb=16)
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "15.2 MiB"
+        batch = [_record(f"https://example.org/{n}", body=f"Kirby said {n} things.\n\n" + "More words. " * 400)
+                 for n in range(200)]  # fmt: skip
+        assert load_batch(con, run_id="r1", articles=batch).loaded == 200
+    finally:
+        con.close()
+
+
+def test_batch_memory_budget_from_the_environment(monkeypatch):
+    monkeypatch.delenv("NEWSINGEST_LOAD_MEMORY_MB", raising=False)
+    assert batch_memory_limit_mb() == 64
+    monkeypatch.setenv("NEWSINGEST_LOAD_MEMORY_MB", "0")
+    assert batch_memory_limit_mb() is None  # DuckDB's own default
+    monkeypatch.setenv("NEWSINGEST_LOAD_MEMORY_MB", "lots")
+    with pytest.raises(ValueError, match="NEWSINGEST_LOAD_MEMORY_MB"):
+        batch_memory_limit_mb()

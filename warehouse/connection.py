@@ -2,10 +2,18 @@
 
 Both wait (with backoff, up to ``lock_timeout`` seconds) while another process holds
 the file, then raise ``WarehouseLocked`` naming it; see ``warehouse.locking``.
+
+A writer that loads batches gives DuckDB a small memory budget (``batch_memory_limit_mb``).
+DuckDB keeps the table and index pages a transaction touched, and the checkpoint that
+closes a connection adds its own, up to 80% of RAM by default: a batch loaded into a big
+warehouse then took more memory than one loaded into a small one (+189 MB against +59 MB
+for 50 articles, at 8,241 articles against none). With the budget, DuckDB evicts those
+pages and spills what it must to a temporary folder beside the file.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -16,12 +24,28 @@ from warehouse.locking import open_with_retry
 from warehouse.schema import apply_migrations
 from warehouse.search import load_fts
 
-__all__ = ["DEFAULT_DB_PATH", "connect", "connect_read_only"]
+__all__ = ["DEFAULT_DB_PATH", "batch_memory_limit_mb", "connect", "connect_read_only"]
 
 DEFAULT_DB_PATH = Path("data/news.duckdb")
+BATCH_MEMORY_ENV = "NEWSINGEST_LOAD_MEMORY_MB"
+DEFAULT_BATCH_MEMORY_MB = 64  # a 500-article batch loads into an 8,241-article warehouse within it
 
 
-def connect(path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+def batch_memory_limit_mb() -> int | None:
+    """DuckDB's memory budget while a batch loads: ``$NEWSINGEST_LOAD_MEMORY_MB`` or 64; 0 means DuckDB's default."""
+    value = os.environ.get(BATCH_MEMORY_ENV, "").strip()
+    try:
+        megabytes = int(value) if value else DEFAULT_BATCH_MEMORY_MB
+    except ValueError as exc:
+        raise ValueError(f"{BATCH_MEMORY_ENV} must be a whole number of megabytes, not {value!r}") from exc
+    return megabytes if megabytes > 0 else None
+
+
+def connect(
+    path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None, memory_limit_mb: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A writer's connection with the schema up to date; ``memory_limit_mb`` applies after any migration,
+    whose one-off backfill over the whole warehouse is not held to a batch's budget."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_retry(lambda: duckdb.connect(str(path)), path, lock_timeout=lock_timeout)
@@ -31,6 +55,8 @@ def connect(path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = 
         # Data steps of migrations 030/031 that need Python; one cheap query each once done.
         upgrade_entities(con)
         cluster_unassigned(con)
+        if memory_limit_mb is not None:
+            con.execute("SET memory_limit = ?", [f"{memory_limit_mb}MB"])
     except BaseException:
         con.close()
         raise
