@@ -35,7 +35,10 @@ In the warehouse (``store_mentions``):
 6. the touched entities get their name (the most used spelling), label
    (vote over mentions: the label most articles give it, then most mentions),
    counts, first and last seen, and the low-confidence mark (a singleton: one
-   mention in one article) recomputed.
+   mention in one article). A batch of new articles adds its own counts to
+   running tallies (``entity_label_tallies``, ``entity_name_tallies``), so its
+   cost follows the batch; an entity that lost or moved mentions (a replaced
+   article, a short form joined to its full name) is recomputed from them.
 """
 
 from __future__ import annotations
@@ -45,11 +48,10 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -554,52 +556,54 @@ def _add_counts(
     """
     if not mentions:
         return
-    labels: defaultdict[tuple[str, str], list[Any]] = defaultdict(lambda: [set(), 0])
-    names: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    figures: defaultdict[str, list[Any]] = defaultdict(lambda: [0, set(), None, None])
+    label_articles: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    label_mentions: Counter[tuple[str, str]] = Counter()
+    name_own: Counter[tuple[str, str]] = Counter()
+    name_mentions: Counter[tuple[str, str]] = Counter()
+    entity_mentions: Counter[str] = Counter()
+    entity_articles: defaultdict[str, set[str]] = defaultdict(set)
+    first_seen: dict[str, datetime] = {}
+    last_seen: dict[str, datetime] = {}
     for entity_id, article_id, mention in mentions:
-        label = labels[entity_id, mention.label]
-        label[0].add(article_id)
-        label[1] += 1
-        name = names[entity_id, mention.name]
-        name[0] += not mention.via_alias
-        name[1] += 1
-        figure = figures[entity_id]
-        figure[0] += 1
-        figure[1].add(article_id)
+        label_articles[entity_id, mention.label].add(article_id)
+        label_mentions[entity_id, mention.label] += 1
+        name_own[entity_id, mention.name] += not mention.via_alias
+        name_mentions[entity_id, mention.name] += 1
+        entity_mentions[entity_id] += 1
+        entity_articles[entity_id].add(article_id)
         when = seen_at[article_id]
-        figure[2] = when if figure[2] is None else min(figure[2], when)
-        figure[3] = when if figure[3] is None else max(figure[3], when)
+        first_seen[entity_id] = min(first_seen.get(entity_id, when), when)
+        last_seen[entity_id] = max(last_seen.get(entity_id, when), when)
     _bulk(
         con,
         "INSERT INTO entity_label_tallies SELECT * FROM {rows} ON CONFLICT (entity_id, label) DO UPDATE"
         " SET articles = entity_label_tallies.articles + excluded.articles,"
         " mentions = entity_label_tallies.mentions + excluded.mentions",
-        entity_id=[key[0] for key in labels],
-        label=[key[1] for key in labels],
-        articles=np.array([len(articles) for articles, _ in labels.values()], dtype=np.int32),
-        mentions=np.array([count for _, count in labels.values()], dtype=np.int32),
+        entity_id=[entity_id for entity_id, _ in label_mentions],
+        label=[label for _, label in label_mentions],
+        articles=np.array([len(label_articles[key]) for key in label_mentions], dtype=np.int32),
+        mentions=np.array(list(label_mentions.values()), dtype=np.int32),
     )
     _bulk(
         con,
         "INSERT INTO entity_name_tallies SELECT * FROM {rows} ON CONFLICT (entity_id, name) DO UPDATE"
         " SET own = entity_name_tallies.own + excluded.own,"
         " mentions = entity_name_tallies.mentions + excluded.mentions",
-        entity_id=[key[0] for key in names],
-        name=[key[1] for key in names],
-        own=np.array([own for own, _ in names.values()], dtype=np.int32),
-        mentions=np.array([count for _, count in names.values()], dtype=np.int32),
+        entity_id=[entity_id for entity_id, _ in name_mentions],
+        name=[name for _, name in name_mentions],
+        own=np.array([name_own[key] for key in name_mentions], dtype=np.int32),
+        mentions=np.array(list(name_mentions.values()), dtype=np.int32),
     )
     _bulk(
         con,
         "UPDATE entities SET mentions = entities.mentions + d.mentions, articles = entities.articles + d.articles,"
         " first_seen = least(entities.first_seen, d.first_seen), last_seen = greatest(entities.last_seen, d.last_seen)"
         " FROM {rows} d WHERE entities.entity_id = d.entity_id",
-        entity_id=list(figures),
-        mentions=np.array([f[0] for f in figures.values()], dtype=np.int32),
-        articles=np.array([len(f[1]) for f in figures.values()], dtype=np.int32),
-        first_seen=np.array([f[2] for f in figures.values()], dtype="datetime64[us]"),
-        last_seen=np.array([f[3] for f in figures.values()], dtype="datetime64[us]"),
+        entity_id=list(entity_mentions),
+        mentions=np.array(list(entity_mentions.values()), dtype=np.int32),
+        articles=np.array([len(entity_articles[e]) for e in entity_mentions], dtype=np.int32),
+        first_seen=np.array([first_seen[e] for e in entity_mentions], dtype="datetime64[us]"),
+        last_seen=np.array([last_seen[e] for e in entity_mentions], dtype="datetime64[us]"),
     )
 
 
