@@ -68,6 +68,10 @@ def _build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--db", default="data/news.duckdb", help="DuckDB file (default: %(default)s)")
     reparse.add_argument("--since", type=_date, help="only pages fetched on or after this date (YYYY-MM-DD or ISO)")
     reparse.add_argument("--batch-size", type=int, default=50, help="pages per task run (default: %(default)s)")
+    reparse.add_argument(
+        "--sources", metavar="FILE",
+        help="sources file whose language and site profile hints apply (default: ./sources.toml if any)",
+    )
     reparse.set_defaults(handler=_reparse)
 
     extract = commands.add_parser("extract", help="print each page as one JSON object per line (no database)")
@@ -184,7 +188,7 @@ def _reparse(args: argparse.Namespace) -> int:
     from flows.summary import render_console
 
     try:
-        summary = reparse(db_path=args.db, since=args.since, batch_size=args.batch_size)
+        summary = reparse(db_path=args.db, since=args.since, batch_size=args.batch_size, sources_file=args.sources)
     except Exception as exc:
         if os.environ.get("NEWSINGEST_DEBUG"):
             raise

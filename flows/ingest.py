@@ -55,7 +55,15 @@ from flows.robots import RobotsCache
 from flows.sandbox import TRANSIENT_REASONS, SandboxSettings, shared_workers
 from flows.sources import Source, load_sources
 from flows.summary import RunSummary, SourceStats
-from flows.web import Target, discover_targets, fetch_config, fetch_targets, plan_inputs, read_warcs
+from flows.web import (
+    ParserHints,
+    Target,
+    discover_targets,
+    fetch_config,
+    fetch_targets,
+    plan_inputs,
+    read_warcs,
+)
 from flows.writelock import write_window
 from warehouse import (
     BatchResult,
@@ -170,10 +178,11 @@ def entities(
 
 @task(name="prepare", cache_policy=NO_CACHE)
 def prepare(
-    files: Sequence[LocalFile], source: str, limits: SandboxSettings
+    files: Sequence[LocalFile], source: str, limits: SandboxSettings, hints: ParserHints | None = None
 ) -> tuple[int, list[ArticleRecord], list[Reject]]:
     """read, parse and entities of one batch in one task, so a cluster worker does all three."""
     pages, unreadable = read.fn(files, source=source)
+    pages = [(hints or ParserHints()).apply(page) for page in pages]  # a folder source's language and profile
     records, unparsable = parse.fn(pages, source=source, limits=limits)
     records, no_entities = entities.fn(records, source=source, limits=limits)
     return len(pages), records, unreadable + unparsable + no_entities
@@ -308,7 +317,7 @@ def ingest(
         for source, source_files in _by_source(files).items():
             if remote:  # a few batches in flight on the cluster, yielded in order
                 for label, batch, fetched, records, rejects in _on_cluster(
-                    _batched(source_files, batch_size), source, limits
+                    _batched(source_files, batch_size), source, limits, plan.hints_for(source)
                 ):
                     records, outside = _in_window(records, since, until)
                     yield _Prepared(label, source, records, rejects, fetched=fetched, outside_window=outside,
@@ -484,14 +493,14 @@ REMOTE_BATCHES_IN_FLIGHT = 8  # enough to keep a small cluster busy; bounded, so
 
 
 def _on_cluster(
-    batches: Iterator[list[LocalFile]], source: str, limits: SandboxSettings
+    batches: Iterator[list[LocalFile]], source: str, limits: SandboxSettings, hints: ParserHints
 ) -> Iterator[tuple[str, list[LocalFile], int, list[ArticleRecord], list[Reject]]]:
     """Each batch read, parsed and with entities by the task runner's cluster, yielded in order."""
     in_flight: deque[tuple[str, list[LocalFile], PrefectFuture[Any]]] = deque()
     for number, batch in enumerate(batches, 1):
         label = f"{_slug(source)}-{number}"
         # Not ``opaque(batch)``: the Dask runner hands the annotation to the worker unresolved.
-        in_flight.append((label, batch, _named(prepare, label).submit(batch, source, limits)))
+        in_flight.append((label, batch, _named(prepare, label).submit(batch, source, limits, hints)))
         if len(in_flight) >= REMOTE_BATCHES_IN_FLIGHT:
             yield _collect(in_flight.popleft())
     while in_flight:

@@ -2,7 +2,8 @@
 
 Reads the raw archive (``warehouse.raw``) batch by batch and sends each batch through the
 same parse -> entities -> load tasks as ``ingest``, so articles, mentions and rejects are
-updated exactly as a fresh fetch of the same bytes would update them.
+updated exactly as a fresh fetch of the same bytes would update them. Each archived page
+keeps its source's name, so the sources file's language and site profile hints apply again.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -17,8 +19,9 @@ from prefect.runtime import flow_run
 
 from flows.ingest import DEFAULT_BATCH_SIZE, _batched, _close_run, _named, _open_run, entities, load, parse
 from flows.inputs import RawPage, Reject
+from flows.sources import load_sources
 from flows.summary import RunSummary, SourceStats
-from flows.web import archived_batch
+from flows.web import DEFAULT_SOURCES_FILE, ParserHints, archived_batch
 from flows.writelock import write_window
 from warehouse import BatchResult, connect
 from warehouse.raw import archived_uris
@@ -43,9 +46,17 @@ def read_archive(db_path: str, uris: list[str]) -> list[RawPage]:
 
 @flow(name="reparse", log_prints=False)
 def reparse(
-    db_path: str = "data/news.duckdb", since: datetime | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+    db_path: str = "data/news.duckdb",
+    since: datetime | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    sources_file: str | None = None,
 ) -> RunSummary:
-    """Re-extract every archived page (fetched at or after ``since``) and update the warehouse."""
+    """Re-extract every archived page (fetched at or after ``since``) and update the warehouse.
+
+    Pages get the language and site profile hints of their source in ``sources_file``
+    (default: ``sources.toml`` if there is one), as when they were fetched.
+    """
+    hints = _source_hints(sources_file)
     started = time.perf_counter()
     run_id = flow_run.get_id() or str(uuid.uuid4())
     label = "raw archive" + (f" since {since.isoformat()}" if since else "")
@@ -59,6 +70,7 @@ def reparse(
         stat.discovered = len(uris)
         for number, batch in enumerate(_batched(uris, batch_size), 1):
             pages = _named(read_archive, f"archive-{number}")(db_path, batch)
+            pages = [hints.get(page.source, ParserHints()).apply(page) for page in pages]
             records, unparsable = _named(parse, f"archive-{number}")(pages, source=label)
             records, no_entities = _named(entities, f"archive-{number}")(records, source=label)
             unparsable += no_entities  # an article whose entities could not be found is rejected whole
@@ -86,3 +98,12 @@ def reparse(
         sources=[stat],
         rejects=rejects,
     )
+
+
+def _source_hints(sources_file: str | None) -> dict[str, ParserHints]:
+    """Each source's parser hints by name; none without a sources file."""
+    if sources_file is None and Path(DEFAULT_SOURCES_FILE).is_file():
+        sources_file = DEFAULT_SOURCES_FILE
+    if sources_file is None:
+        return {}
+    return {source.name: ParserHints(source.language, source.profile) for source in load_sources(sources_file)}

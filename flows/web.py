@@ -46,6 +46,7 @@ __all__ = [
     "DEFAULT_SOURCES_FILE",
     "Fetched",
     "InputPlan",
+    "ParserHints",
     "Target",
     "archived_batch",
     "discover_targets",
@@ -88,14 +89,28 @@ class InputPlan:
         return replace(file, source=source.name) if source else file
 
     def with_hints(self, page: RawPage) -> RawPage:
-        """A page read from ``paths`` with its folder source's language and site profile, if it has one.
+        """A page read from ``paths`` with its folder source's language and site profile, if it has one."""
+        return self.hints_for(page.source).apply(page)
 
-        Pages read from disk are named after the path given (``LocalFile.source``) or, once
-        ``named``, after the folder source."""
-        source = self.folders.get(page.source) or next(
-            (folder for folder in self.folders.values() if folder.name == page.source), None
+    def hints_for(self, source_name: str) -> ParserHints:
+        """The parser hints of the folder source named ``source_name``: its location, as a file
+        read from disk is first named (``LocalFile.source``), or its name, once ``named``."""
+        source = self.folders.get(source_name) or next(
+            (folder for folder in self.folders.values() if folder.name == source_name), None
         )
-        return _with_hints(page, source.language, source.profile) if source else page
+        return ParserHints(source.language, source.profile) if source else ParserHints()
+
+
+@dataclass(frozen=True)
+class ParserHints:
+    """A source's language and site profile, for the parser of its pages; plain data, so it travels
+    to a cluster's workers with the batch."""
+
+    language: str | None = None
+    profile: SiteProfile | None = None
+
+    def apply(self, page: RawPage) -> RawPage:
+        return _with_hints(page, self.language, self.profile)
 
 
 @dataclass

@@ -36,22 +36,31 @@ def cluster():
 
 
 def test_dask_cluster_run_equals_default_run(tmp_path, cluster, prefect_server):
-    pages = synthetic_pages(tmp_path / "pages", 8)
+    pages = synthetic_pages(tmp_path / "pages", 9)
     (pages / "empty.html").write_bytes(b"")  # a reject travels back from the cluster too
+    last = pages / "story-008.html"  # one page states no language: its folder source's hint names it
+    (pages / "no-lang.html").write_text(last.read_text(encoding="utf-8").replace("<html lang=en>", "<html>"))
+    last.unlink()
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "disk"\nkind = "folder"\nlocation = "{pages}"\nlanguage = "de"\n')
     default_db, dask_db = tmp_path / "default.duckdb", tmp_path / "dask.duckdb"
 
-    default = newsingest("run", str(pages), "--db", str(default_db), "--batch-size", "3", "--workers", "1")
+    default = newsingest(
+        "run", "--sources", str(sources), "--db", str(default_db), "--batch-size", "3", "--workers", "1"
+    )
     assert default.returncode == 0, default.stderr
 
     env = prefect_env()
     dask = newsingest(
-        "run", str(pages), "--db", str(dask_db), "--batch-size", "3",
+        "run", "--sources", str(sources), "--db", str(dask_db), "--batch-size", "3",
         "--task-runner", "dask", "--dask-address", cluster.scheduler_address, env=env,
     )
     assert dask.returncode == 0, dask.stdout + dask.stderr
-    assert "articles loaded: 8" in dask.stdout
+    assert "articles loaded: 9" in dask.stdout
 
     assert article_rows(dask_db) == article_rows(default_db)
+    languages = table_rows(dask_db, "SELECT DISTINCT language FROM articles ORDER BY 1")
+    assert languages == [("de",), ("en",)]
     assert len(article_rows(dask_db)["mentions"]) > 8
     assert table_rows(dask_db, "SELECT status FROM runs") == [("completed",)]
     # the batches ran on the cluster (its scheduler lives in this process and saw the tasks)

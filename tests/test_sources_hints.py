@@ -214,3 +214,20 @@ language = "de"
     assert found["plain"][1] != "The profile's headline"
     assert found["plain-no-lang"][0] is None
     assert set(found) == {"no-lang", "fr", "story", "plain", "plain-no-lang", "folder-no-lang.html"}
+
+    # Re-extracting the archive, offline, applies each source's hints again.
+    from flows.reparse import reparse
+
+    con = duckdb.connect(str(db))
+    # As an older parser without the hints left them: the text differs, so each article is replaced.
+    con.execute("UPDATE articles SET language = NULL, title = NULL, content_hash = 'older parser'"
+                " WHERE input_source <> 'disk'")  # the fetched pages, which the archive holds
+    con.close()
+    reparse(db_path=str(db), sources_file=str(sources))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        again = {url.rsplit("/", 1)[1]: (lang, title, authors) for url, lang, title, authors in
+                 con.execute("SELECT url, language, title, authors FROM articles").fetchall()}  # fmt: skip
+    finally:
+        con.close()
+    assert again == found
