@@ -208,6 +208,11 @@ def load(
         "%s: loaded %d, unchanged %d, duplicates %d, rejects %d",
         source, result.loaded, result.unchanged, result.duplicates, result.rejects,
     )
+    if result.over_budget:
+        logger.warning(
+            "%s: the batch needed more DuckDB memory than NEWSINGEST_LOAD_MEMORY_MB allows; loaded without the limit",
+            source,
+        )
     return result
 
 

@@ -131,13 +131,19 @@ def test_same_text_with_new_metadata_updates_in_place(con):
     assert (again.loaded, again.unchanged) == (0, 1)
 
 
-def test_a_batch_loads_within_a_small_duckdb_memory_budget(tmp_path):
-    con = connect(tmp_path / "news.duckdb", memory_limit_mb=16)
+def test_a_batch_over_its_duckdb_memory_budget_still_loads(tmp_path):
+    con = connect(tmp_path / "news.duckdb", memory_limit_mb=8)
     try:
-        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "15.2 MiB"
-        batch = [_record(f"https://example.org/{n}", body=f"Kirby said {n} things.\n\n" + "More words. " * 400)
-                 for n in range(200)]  # fmt: skip
-        assert load_batch(con, run_id="r1", articles=batch).loaded == 200
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "7.6 MiB"
+        words = " ".join(f"Word{i} Kirby said." for i in range(3000))  # ~3,000 terms each to index
+        batch = [_record(f"https://example.org/{n}", body=f"Story {n}. {words}") for n in range(100)]
+        result = load_batch(con, run_id="r1", articles=batch)
+        assert (result.loaded, result.over_budget) == (100, 1)  # rolled back, then loaded without the budget
+        assert _count(con, "articles") == 100 and _count(con, "search_docs") == 100
+        back = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert back.endswith(" MiB") and float(back.split()[0]) < 8  # the budget is back (give or take rounding)
+        small = load_batch(con, run_id="r2", articles=[_record("https://example.org/small")])
+        assert (small.loaded, small.over_budget) == (1, 0)
     finally:
         con.close()
 

@@ -11,6 +11,7 @@ Re-running the same inputs therefore adds no rows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class BatchResult:
     unchanged: int = 0
     duplicates: int = 0
     rejects: int = 0
+    over_budget: int = 0  # batches that needed more than the connection's DuckDB memory budget
 
     def __add__(self, other: BatchResult) -> BatchResult:
         return BatchResult(
@@ -39,6 +41,7 @@ class BatchResult:
             self.unchanged + other.unchanged,
             self.duplicates + other.duplicates,
             self.rejects + other.rejects,
+            self.over_budget + other.over_budget,
         )
 
 
@@ -65,8 +68,37 @@ def load_batch(
     """Write one batch; all of it or none of it lands.
 
     ``before_commit`` runs inside the transaction, after every row is written (the
-    fault tests stop a run there to kill it with the transaction open).
+    fault tests stop a run there to kill it with the transaction open). A batch that
+    runs out of the connection's memory budget (``connect(memory_limit_mb=...)``) is
+    rolled back and loaded again with DuckDB's default limit, and counted ``over_budget``:
+    the budget keeps memory flat, it is not worth a lost batch.
     """
+    try:
+        return _load_batch(con, run_id, articles, rejects, before_commit)
+    except duckdb.OutOfMemoryException:
+        budget = _memory_limit(con)
+        con.execute("RESET memory_limit")  # names DuckDB's default, but (1.5) leaves the buffer pool's limit
+        default = _memory_limit(con)
+        if default == budget:  # no budget was set: DuckDB is out of memory indeed
+            raise
+        con.execute("SET memory_limit = ?", [default])
+    result = _load_batch(con, run_id, articles, rejects, before_commit)
+    with contextlib.suppress(duckdb.OutOfMemoryException):  # the batch is in: the budget back, if it fits now
+        con.execute("SET memory_limit = ?", [budget])
+    return result + BatchResult(over_budget=1)
+
+
+def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]  # type: ignore[index]
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    articles: Sequence[ArticleRecord],
+    rejects: Sequence[Reject],
+    before_commit: Callable[[], None] | None,
+) -> BatchResult:
     now = datetime.now(UTC)
     con.execute("BEGIN TRANSACTION")
     try:
