@@ -94,7 +94,7 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
     from flows.inputs import RawPage, discover_files, read_file
     from flows.sandbox import PageWorkers, SandboxSettings
     from flows.stages import find_entities, parse_pages
-    from warehouse import batch_memory_limit_mb, connect, load_batch, start_run
+    from warehouse import LoadBudget, connect, load_batch, start_run
 
     stage: dict[str, float] = defaultdict(float)
     pool = PageWorkers(SandboxSettings(workers=workers)) if workers else None
@@ -113,6 +113,7 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
     server = _serve(folder) if http else None
     loaded = 0
     worker_peak = 0.0
+    budget = LoadBudget.from_env()
 
     def prepared() -> Iterator[tuple[list, list]]:
         """Read (or fetch), parse and find entities, batch by batch: the flow's producer without Prefect."""
@@ -143,8 +144,9 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
         batches = ahead(prepared()) if pool else prepared()
         for records, rejects in batches:
             t = time.perf_counter()
-            con = connect(db, memory_limit_mb=batch_memory_limit_mb())  # as the flow's load task
+            con = connect(db, memory_limit_mb=budget.megabytes)  # as the flow's load task
             result = load_batch(con, run_id="bench", articles=records, rejects=rejects)
+            budget.after(result)
             con.close()
             loaded += result.loaded
             stage["load"] += time.perf_counter() - t

@@ -68,7 +68,7 @@ from flows.writelock import write_window
 from warehouse import (
     BatchResult,
     EntityCount,
-    batch_memory_limit_mb,
+    LoadBudget,
     connect,
     fail_dead_runs,
     finish_run,
@@ -190,13 +190,15 @@ def prepare(
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(
-    db_path: str, run_id: str, records: Sequence[ArticleRecord], rejects: Sequence[Reject], source: str = ""
+    db_path: str, run_id: str, records: Sequence[ArticleRecord], rejects: Sequence[Reject], source: str = "",
+    memory_limit_mb: int | None = None,
 ) -> BatchResult:
+    """Load one batch in its own transaction, DuckDB held to ``memory_limit_mb`` (see ``LoadBudget``)."""
     logger = get_run_logger()
     for reject in rejects:
         logger.warning("%s: rejected %s: %s (%s)", reject.source, reject.uri, reject.reason, reject.detail)
     with write_window(db_path, logger=logger):
-        con = connect(db_path, memory_limit_mb=batch_memory_limit_mb())  # held only for this batch's transaction
+        con = connect(db_path, memory_limit_mb=memory_limit_mb)  # held only for this batch's transaction
         try:
             result = load_batch(
                 con, run_id=run_id, articles=records, rejects=rejects, before_commit=lambda: checkpoint("load.commit")
@@ -210,9 +212,9 @@ def load(
     )
     if result.over_budget:
         logger.warning(
-            "%s: the batch needed more DuckDB memory than NEWSINGEST_LOAD_MEMORY_MB allows; loaded without the limit",
-            source,
-        )
+            "%s: the batch needed more than %s MB of DuckDB memory: loaded without the limit; next batches get twice",
+            source, memory_limit_mb,
+        )  # fmt: skip
     return result
 
 
@@ -298,6 +300,7 @@ def ingest(
     tallies: dict[str, HealthTally] = {}  # running health figures: the articles themselves are not kept
     rejected = _RejectLog()
     totals = BatchResult()
+    budget = LoadBudget.from_env()
 
     def prepare(label: str, source: str, pages: list[RawPage], rejects: list[Reject], **counts: int) -> _Prepared:
         """Parse a batch's pages and find their entities: everything but loading it."""
@@ -363,8 +366,10 @@ def ingest(
         tick = time.perf_counter()
         if batch.fetched or batch.rejects:
             result = _named(load, batch.label)(
-                db_path, run_id, opaque(batch.records), opaque(batch.rejects), source=batch.source
-            )
+                db_path, run_id, opaque(batch.records), opaque(batch.rejects), source=batch.source,
+                memory_limit_mb=budget.megabytes,
+            )  # fmt: skip
+            budget.after(result)
             stat.add_result(result)
             totals += result
         totals += BatchResult(unchanged=batch.not_modified)  # a 304 is an unchanged article

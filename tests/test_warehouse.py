@@ -9,7 +9,7 @@ import pytest
 
 from parsers.article import Article
 from parsers.entities import Mention
-from warehouse import ArticleRecord, Reject, batch_memory_limit_mb, connect, load_batch
+from warehouse import ArticleRecord, BatchResult, LoadBudget, Reject, batch_memory_limit_mb, connect, load_batch
 from warehouse.schema import apply_migrations, available_migrations
 
 
@@ -156,3 +156,15 @@ def test_batch_memory_budget_from_the_environment(monkeypatch):
     monkeypatch.setenv("NEWSINGEST_LOAD_MEMORY_MB", "lots")
     with pytest.raises(ValueError, match="NEWSINGEST_LOAD_MEMORY_MB"):
         batch_memory_limit_mb()
+
+
+def test_a_run_budget_doubles_after_a_batch_that_needed_more(monkeypatch):
+    monkeypatch.setenv("NEWSINGEST_LOAD_MEMORY_MB", "64")
+    budget = LoadBudget.from_env()
+    budget.after(BatchResult(loaded=50))
+    assert budget.megabytes == 64
+    budget.after(BatchResult(loaded=50, over_budget=1))
+    assert budget.megabytes == 128
+    unlimited = LoadBudget(None)
+    unlimited.after(BatchResult(over_budget=1))
+    assert unlimited.megabytes is None

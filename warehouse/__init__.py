@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warehouse.connection import DEFAULT_DB_PATH, batch_memory_limit_mb, connect, connect_read_only
+from warehouse.connection import DEFAULT_DB_PATH, LoadBudget, batch_memory_limit_mb, connect, connect_read_only
 from warehouse.load import BatchResult, article_id_for, content_hash, entity_id_for, load_batch
 from warehouse.locking import LockHolder, WarehouseLocked
 from warehouse.records import ArticleRecord, Reject
@@ -14,6 +14,7 @@ __all__ = [
     "ArticleRecord",
     "BatchResult",
     "EntityCount",
+    "LoadBudget",
     "LockHolder",
     "Reject",
     "WarehouseLocked",

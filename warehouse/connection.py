@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from warehouse.clusters import cluster_unassigned
 from warehouse.entities import upgrade_entities
+from warehouse.load import BatchResult
 from warehouse.locking import open_with_retry
 from warehouse.schema import apply_migrations
 from warehouse.search import load_fts
 
-__all__ = ["DEFAULT_DB_PATH", "batch_memory_limit_mb", "connect", "connect_read_only"]
+__all__ = ["DEFAULT_DB_PATH", "LoadBudget", "batch_memory_limit_mb", "connect", "connect_read_only"]
 
 DEFAULT_DB_PATH = Path("data/news.duckdb")
 BATCH_MEMORY_ENV = "NEWSINGEST_LOAD_MEMORY_MB"
@@ -40,6 +42,26 @@ def batch_memory_limit_mb() -> int | None:
     except ValueError as exc:
         raise ValueError(f"{BATCH_MEMORY_ENV} must be a whole number of megabytes, not {value!r}") from exc
     return megabytes if megabytes > 0 else None
+
+
+@dataclass
+class LoadBudget:
+    """A run's DuckDB memory budget for its batch loads, which doubles after a batch that needed more.
+
+    What a batch needs grows with the warehouse (DuckDB's indexes of the big tables). A batch over
+    the budget is loaded again without it (``load_batch``); doubling means a warehouse that outgrew
+    the starting budget costs a run one extra attempt per doubling, not one per batch.
+    """
+
+    megabytes: int | None  # None: DuckDB's default
+
+    @classmethod
+    def from_env(cls) -> LoadBudget:
+        return cls(batch_memory_limit_mb())
+
+    def after(self, result: BatchResult) -> None:
+        if result.over_budget and self.megabytes is not None:
+            self.megabytes *= 2
 
 
 def connect(
