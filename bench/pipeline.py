@@ -12,7 +12,8 @@ mode, served from a local HTTP server on 127.0.0.1.
 Modes, each in a fresh process (so its peak memory is its own plus its workers'):
 - ``inproc``: the plain functions in one process, one core (``flows.stages``);
 - ``pool-1`` / ``pool-2``: the plain functions with 1 or 2 parser worker processes
-  (``flows.sandbox``), batch by batch, as the flow does but without Prefect;
+  (``flows.sandbox``), batch by batch, as the flow does but without Prefect, ending
+  as the flow's run ends (health check, run record, top entities);
 - ``prefect``: the ``ingest`` flow (Prefect's temporary server, tasks per batch);
 - ``http``: ``pool-2`` fed by the fetcher from the local HTTP server instead of disk.
 
@@ -89,12 +90,15 @@ def _change_text(page: bytes, body: str, words: bytes) -> bytes:
 
 
 def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool) -> dict:
-    """The plain functions, batch by batch: read (or fetch), parse, entities, load."""
+    """The plain functions, batch by batch: read (or fetch), parse, entities, load; then the run's end as the
+    flow does it (health check, run record, top entities), so the comparison with the flow is of orchestration."""
     from flows.ahead import ahead
+    from flows.health import check_health
     from flows.inputs import RawPage, discover_files, read_file
     from flows.sandbox import PageWorkers, SandboxSettings
     from flows.stages import find_entities, parse_pages
-    from warehouse import LoadBudget, connect, load_batch, start_run
+    from warehouse import BatchResult, LoadBudget, connect, finish_run, load_batch, start_run, top_entities
+    from warehouse.health import HealthTally
 
     stage: dict[str, float] = defaultdict(float)
     pool = PageWorkers(SandboxSettings(workers=workers)) if workers else None
@@ -111,9 +115,10 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
     files, _ = discover_files([folder])
     stage["discover"] += time.perf_counter() - started
     server = _serve(folder) if http else None
-    loaded = 0
+    totals = BatchResult()
     worker_peak = 0.0
     budget = LoadBudget.from_env()
+    tally = HealthTally("bench")
 
     def prepared() -> Iterator[tuple[list, list]]:
         """Read (or fetch), parse and find entities, batch by batch: the flow's producer without Prefect."""
@@ -148,16 +153,26 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
             result = load_batch(con, run_id="bench", articles=records, rejects=rejects)
             budget.after(result)
             con.close()
-            loaded += result.loaded
+            totals += result
+            for record in records:
+                tally.add(record.article)
             stage["load"] += time.perf_counter() - t
             worker_peak = max(worker_peak, pool.peak_rss_mb() if pool else 0.0)
+        # The run's end, as the flow's: extraction health, the run's record, its top entities.
+        t = time.perf_counter()
+        con = connect(db)
+        check_health(con, run_id="bench", tallies=[tally])
+        finish_run(con, run_id="bench", pages_seen=len(files), result=totals)
+        top_entities(con, run_id="bench")
+        con.close()
+        stage["finish"] += time.perf_counter() - t
     finally:
         if pool is not None:
             pool.close()
         if server is not None:
             server.shutdown()
-    return {"seconds": time.perf_counter() - started, "stages": dict(stage), "pages": len(files), "loaded": loaded,
-            "peak_worker_rss_mb": worker_peak}
+    return {"seconds": time.perf_counter() - started, "stages": dict(stage), "pages": len(files),
+            "loaded": totals.loaded, "peak_worker_rss_mb": worker_peak}
 
 
 def _prefect(folder: Path, db: Path, *, workers: int, batch_size: int) -> dict:
