@@ -23,7 +23,7 @@ from flows.sources import load_sources
 from flows.summary import RunSummary, SourceStats
 from flows.web import DEFAULT_SOURCES_FILE, ParserHints, archived_batch
 from flows.writelock import write_window
-from warehouse import BatchResult, connect
+from warehouse import BatchResult, LoadBudget, connect
 from warehouse.raw import archived_uris
 
 __all__ = ["reparse"]
@@ -57,6 +57,7 @@ def reparse(
     (default: ``sources.toml`` if there is one), as when they were fetched.
     """
     hints = _source_hints(sources_file)
+    budget = LoadBudget.from_env()  # DuckDB's memory while a batch loads, as in ingest
     started = time.perf_counter()
     run_id = flow_run.get_id() or str(uuid.uuid4())
     label = "raw archive" + (f" since {since.isoformat()}" if since else "")
@@ -74,7 +75,10 @@ def reparse(
             records, unparsable = _named(parse, f"archive-{number}")(pages, source=label)
             records, no_entities = _named(entities, f"archive-{number}")(records, source=label)
             unparsable += no_entities  # an article whose entities could not be found is rejected whole
-            result = _named(load, f"archive-{number}")(db_path, run_id, records, unparsable, source=label)
+            result = _named(load, f"archive-{number}")(
+                db_path, run_id, records, unparsable, source=label, memory_limit_mb=budget.megabytes
+            )
+            budget.after(result)
             stat.fetched += len(pages)
             stat.parsed += len(records)
             stat.add_result(result)
