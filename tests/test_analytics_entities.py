@@ -90,6 +90,18 @@ def test_surname_and_title_forms_join_the_full_name():
     ]
 
 
+def test_a_span_given_twice_is_one_mention(con):
+    # The mentions table has no key to refuse a second row for a span (migration 070): the loader keeps one.
+    body = "Talks in Geneva went on. Geneva said no."
+    twice = [_mention(body, "Geneva", "GPE"), _mention(body, "Geneva", "ORG"), _mention(body, "Geneva", "GPE", nth=1)]
+    found, _ = canonical_mentions(body, twice)
+    assert [(m.start_char, m.label) for m in found] == [(9, "GPE"), (25, "GPE")]
+    record = ArticleRecord(uri="https://example.org/g", input_source="test",
+                           article=Article(title="Talks", body=body, url="https://example.org/g"), mentions=twice)
+    load_batch(con, run_id="r1", articles=[record])
+    assert con.execute("SELECT start_char, label FROM mentions ORDER BY 1").fetchall() == [(9, "GPE"), (25, "GPE")]
+
+
 def test_a_surname_the_model_called_a_place_stays_a_place():
     body = "George Washington was born in Virginia. Talks in Washington went on."
     mentions = [_mention(body, "George Washington", "PERSON"), _mention(body, "Washington", "GPE", nth=1)]

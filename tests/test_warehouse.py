@@ -131,6 +131,27 @@ def test_same_text_with_new_metadata_updates_in_place(con):
     assert (again.loaded, again.unchanged) == (0, 1)
 
 
+def test_mentions_lose_their_keys_and_keep_their_rows(con):
+    """Migration 070 on a warehouse with the old keyed mentions table: same rows, no index left on them."""
+    load_batch(con, run_id="r1", articles=[_record(f"https://example.org/{n}", body=f"Kirby {n} said so.")
+                                           for n in range(3)])  # fmt: skip
+    rows = con.execute("SELECT * FROM mentions ORDER BY ALL").fetchall()
+    daily = con.execute("SELECT * FROM daily_entity_counts ORDER BY ALL").fetchall()
+    con.execute("ALTER TABLE mentions RENAME TO mentions_loaded")
+    con.execute("CREATE TABLE mentions AS SELECT * FROM mentions_loaded LIMIT 0")
+    con.execute("ALTER TABLE mentions ADD PRIMARY KEY (article_id, start_char, end_char)")
+    con.execute("INSERT INTO mentions SELECT * FROM mentions_loaded")
+    con.execute("DROP TABLE mentions_loaded")
+    con.execute("CREATE INDEX mentions_entity ON mentions (entity_id)")
+    migration = next(m for m in available_migrations() if m.name.startswith("070"))
+    con.execute(migration.sql)
+    assert con.execute("SELECT * FROM mentions ORDER BY ALL").fetchall() == rows
+    keys = "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'mentions' AND constraint_type = 'PRIMARY KEY'"
+    assert con.execute(keys).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'mentions'").fetchone()[0] == 0
+    assert con.execute("SELECT * FROM daily_entity_counts ORDER BY ALL").fetchall() == daily  # views still bind
+
+
 def test_a_batch_over_its_duckdb_memory_budget_still_loads(tmp_path):
     con = connect(tmp_path / "news.duckdb", memory_limit_mb=8)
     try:
@@ -142,8 +163,9 @@ def test_a_batch_over_its_duckdb_memory_budget_still_loads(tmp_path):
         assert _count(con, "articles") == 100 and _count(con, "search_docs") == 100
         back = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         assert back.endswith(" MiB") and float(back.split()[0]) < 8  # the budget is back (give or take rounding)
-        small = load_batch(con, run_id="r2", articles=[_record("https://example.org/small")])
-        assert (small.loaded, small.over_budget) == (1, 0)
+        again = [_record(f"https://example.org/again/{n}", body=f"Another {n}. {words}") for n in range(100)]
+        second = load_batch(con, run_id="r2", articles=again)
+        assert (second.loaded, second.over_budget) == (100, 1)  # held to the budget again, not left without it
     finally:
         con.close()
 

@@ -378,14 +378,16 @@ def canonical_mentions(
     body: str, mentions: Iterable[MentionLike]
 ) -> tuple[list[CanonicalMention], list[Definition]]:
     """Clean, join and collect the definitions of one article's mentions (1-3); pure."""
-    cleaned = []
+    # One mention per span: the warehouse keeps no key on mentions that would refuse a second.
+    by_span: dict[tuple[int, int], CanonicalMention] = {}
     for mention in mentions:
         result = clean_name(mention.name, mention.label)
         if result is None:
             continue
         name, label = result
-        cleaned.append(CanonicalMention(mention.start_char, mention.end_char, mention.text, name, label))
-    cleaned.sort(key=lambda m: m.start_char)
+        span = (mention.start_char, mention.end_char)
+        by_span.setdefault(span, CanonicalMention(mention.start_char, mention.end_char, mention.text, name, label))
+    cleaned = sorted(by_span.values(), key=lambda m: m.start_char)
     joined = _join_surnames(cleaned)
     definitions = _definitions(body, joined)
     if definitions:
@@ -456,7 +458,7 @@ def store_mentions(
     _bulk(
         con,
         "INSERT INTO mentions (article_id, entity_id, start_char, end_char, surface, name, label, via_alias)"
-        " SELECT * FROM {rows} ON CONFLICT DO NOTHING",
+        " SELECT * FROM {rows}",
         article_id=[article_id for article_id, _ in rows],
         entity_id=ids,
         start_char=np.array([m.start_char for _, m in rows], dtype=np.int32),
