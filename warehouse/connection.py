@@ -69,8 +69,9 @@ class LoadBudget:
 def connect(
     path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None, memory_limit_mb: int | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A writer's connection with the schema up to date; ``memory_limit_mb`` applies after any migration,
-    whose one-off backfill over the whole warehouse is not held to a batch's budget."""
+    """A writer's connection with the schema up to date; ``memory_limit_mb`` (a batch's budget, on one
+    DuckDB thread) applies after any migration, whose one-off backfill over the whole warehouse is not
+    held to it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_retry(lambda: duckdb.connect(str(path)), path, lock_timeout=lock_timeout)
@@ -84,6 +85,9 @@ def connect(
             # Not below what a migration's backfill still holds: then this connection goes without it.
             with contextlib.suppress(duckdb.OutOfMemoryException):
                 con.execute("SET memory_limit = ?", [f"{memory_limit_mb}MB"])
+            # A batch is many small statements: a second DuckDB thread did not make one load faster
+            # (0.63 s against 0.65 s for 50 articles), but held its own buffers (10 MB more at its peak).
+            con.execute("SET threads = 1")
     except BaseException:
         con.close()
         raise
