@@ -15,7 +15,10 @@ Modes, each in a fresh process (so its peak memory is its own plus its workers')
   (``flows.sandbox``), batch by batch, as the flow does but without Prefect, ending
   as the flow's run ends (health check, run record, top entities);
 - ``prefect``: the ``ingest`` flow (Prefect's temporary server, tasks per batch);
-- ``http``: ``pool-2`` fed by the fetcher from the local HTTP server instead of disk.
+- ``http``: ``pool-2`` fed by the fetcher from the local HTTP server instead of disk;
+- ``parse-1`` / ``parse-2``: the parse stage alone (read, parse and entities with 1 or 2
+  parser processes, nothing loaded), so its speed-up is not shared with the loading that
+  runs beside it in a pipeline.
 
 Reported: pages/s end to end, seconds per stage (and pages/s), peak RSS of the mode's
 process and of its largest worker, and the ratios the targets are about. The next batch is
@@ -48,7 +51,7 @@ if str(ROOT) not in sys.path:
 from bench.corpora import CORPORA_DIR, load_corpus  # noqa: E402
 
 _CHANGED_PARAGRAPHS = 3
-MODES = ("inproc", "pool-1", "pool-2", "prefect", "http")
+MODES = ("inproc", "pool-1", "pool-2", "prefect", "http", "parse-1", "parse-2")
 _CANONICAL = re.compile(rb'(<link[^>]+rel=["\']?canonical["\']?[^>]*href=["\'])([^"\']+)', re.I)
 _OG_URL = re.compile(rb'(<meta[^>]+property=["\']og:url["\'][^>]*content=["\'])([^"\']+)', re.I)
 
@@ -89,9 +92,10 @@ def _change_text(page: bytes, body: str, words: bytes) -> bytes:
 # ----------------------------------------------------------------------------- modes (run in a child process)
 
 
-def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool) -> dict:
+def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool, load: bool = True) -> dict:
     """The plain functions, batch by batch: read (or fetch), parse, entities, load; then the run's end as the
-    flow does it (health check, run record, top entities), so the comparison with the flow is of orchestration."""
+    flow does it (health check, run record, top entities), so the comparison with the flow is of orchestration.
+    Without ``load``, the parse stage alone: nothing is written."""
     from flows.ahead import ahead
     from flows.health import check_health
     from flows.inputs import RawPage, discover_files, read_file
@@ -109,9 +113,10 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
 
         load_nlp()
     started = time.perf_counter()
-    con = connect(db)
-    start_run(con, run_id="bench", name="bench", inputs=[str(folder)])
-    con.close()
+    if load:
+        con = connect(db)
+        start_run(con, run_id="bench", name="bench", inputs=[str(folder)])
+        con.close()
     files, _ = discover_files([folder])
     stage["discover"] += time.perf_counter() - started
     server = _serve(folder) if http else None
@@ -148,6 +153,10 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
         # As in the flow, the next batch is prepared while this one loads (in process: one after the other).
         batches = ahead(prepared()) if pool else prepared()
         for records, rejects in batches:
+            worker_peak = max(worker_peak, pool.peak_rss_mb() if pool else 0.0)
+            if not load:  # the parse stage alone: what it made is counted, not written
+                totals += BatchResult(loaded=len(records))
+                continue
             t = time.perf_counter()
             con = connect(db, memory_limit_mb=budget.megabytes)  # as the flow's load task
             result = load_batch(con, run_id="bench", articles=records, rejects=rejects)
@@ -157,15 +166,14 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool)
             for record in records:
                 tally.add(record.article)
             stage["load"] += time.perf_counter() - t
-            worker_peak = max(worker_peak, pool.peak_rss_mb() if pool else 0.0)
-        # The run's end, as the flow's: extraction health, the run's record, its top entities.
-        t = time.perf_counter()
-        con = connect(db)
-        check_health(con, run_id="bench", tallies=[tally])
-        finish_run(con, run_id="bench", pages_seen=len(files), result=totals)
-        top_entities(con, run_id="bench")
-        con.close()
-        stage["finish"] += time.perf_counter() - t
+        if load:  # the run's end, as the flow's: extraction health, the run's record, its top entities
+            t = time.perf_counter()
+            con = connect(db)
+            check_health(con, run_id="bench", tallies=[tally])
+            finish_run(con, run_id="bench", pages_seen=len(files), result=totals)
+            top_entities(con, run_id="bench")
+            con.close()
+            stage["finish"] += time.perf_counter() - t
     finally:
         if pool is not None:
             pool.close()
@@ -275,8 +283,9 @@ def _child(mode: str, folder: Path, db: Path, workers: int, batch_size: int) -> 
     if mode == "prefect":
         result = _prefect(folder, db, workers=workers, batch_size=batch_size)
     else:
-        n = {"inproc": 0, "pool-1": 1, "pool-2": 2}.get(mode, workers)
-        result = _plain(folder, db, workers=n, batch_size=batch_size, http=mode == "http")
+        n = {"inproc": 0, "pool-1": 1, "pool-2": 2, "parse-1": 1, "parse-2": 2}.get(mode, workers)
+        result = _plain(folder, db, workers=n, batch_size=batch_size, http=mode == "http",
+                        load=not mode.startswith("parse-"))
     from flows.sandbox import peak_rss_mb
 
     result["peak_rss_mb"] = peak_rss_mb()
@@ -301,7 +310,7 @@ def run_mode(mode: str, folder: Path, workdir: Path, *, workers: int, batch_size
     return json.loads(line[len("RESULT "):])
 
 
-def render(n: int, results: dict[str, dict], *, repeat: int = 1) -> str:
+def render(n: int, results: dict[str, dict], *, repeat: int = 1, runs: dict[str, list[dict]] | None = None) -> str:
     stages = ["discover", "read", "fetch", "parse", "entities", "load"]
     lines = [
         f"N = {n} pages, {os.cpu_count()} cores" + (f", median of {repeat} runs per mode" if repeat > 1 else ""),
@@ -324,9 +333,22 @@ def render(n: int, results: dict[str, dict], *, repeat: int = 1) -> str:
             return results[mode]["stages"]["parse"] + results[mode]["stages"]["entities"]
 
         lines.append(f"parse+entities speed-up, 2 workers over 1: {work('pool-1') / work('pool-2'):.2f}x")
+    if "parse-1" in results and "parse-2" in results:
+        alone = results["parse-1"]["seconds"] / results["parse-2"]["seconds"]
+        lines.append(f"parse stage alone (read, parse, entities; nothing loaded), 2 workers over 1: {alone:.2f}x")
     if "prefect" in results and "pool-2" in results:
         prefect, plain = results["prefect"]["seconds"], results["pool-2"]["seconds"]
         lines.append(f"orchestration overhead (prefect vs pool-2): {100 * (prefect - plain) / plain:+.1f}%")
+        if runs and len(runs.get("prefect", [])) > 1 and len(runs["prefect"]) == len(runs.get("pool-2", [])):
+            # Each round's two runs shared the machine's state of the moment: their ratio, round by round.
+            paired = [
+                100 * (a["seconds"] - b["seconds"]) / b["seconds"]
+                for a, b in zip(runs["prefect"], runs["pool-2"], strict=True)
+            ]
+            lines.append(
+                "orchestration overhead round by round: " + ", ".join(f"{p:+.1f}%" for p in paired)
+                + f" (median {sorted(paired)[(len(paired) - 1) // 2]:+.1f}%)"
+            )
         lines.append(f"prefect pages/s over plain pool-2 pages/s: {plain / prefect:.2f}x")
     if "prefect" in results and "inproc" in results:
         ratio = results["inproc"]["seconds"] / results["prefect"]["seconds"]
@@ -364,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
                                            batch_size=options.batch_size))
                 print(f"{mode}: {json.dumps(runs[mode][-1])}", file=sys.stderr)
     results = {mode: median_run(mode_runs) for mode, mode_runs in runs.items()}
-    print(render(options.n, results, repeat=max(1, options.repeat)))
+    print(render(options.n, results, repeat=max(1, options.repeat), runs=runs))
     if options.json:
         options.json.write_text(json.dumps({"n": options.n, "results": results, "runs": runs}, indent=2))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench.corpora import corpus_available
@@ -29,8 +31,12 @@ def test_built_pages_are_distinct(tmp_path):
 @needs_corpora
 @pytest.mark.slow
 def test_a_small_run_reports_modes_and_ratios(tmp_path, capsys):
-    assert main(["6", "--modes", "pool-1,pool-2", "--batch-size", "3", "--json", str(tmp_path / "b.json")]) == 0
+    modes = "pool-1,pool-2,parse-1,parse-2"
+    assert main(["6", "--modes", modes, "--batch-size", "3", "--json", str(tmp_path / "b.json")]) == 0
     table = capsys.readouterr().out
-    assert "| pool-1 |" in table and "| pool-2 |" in table
-    assert "speed-up, 2 workers over 1" in table
-    assert (tmp_path / "b.json").stat().st_size > 0
+    assert all(f"| {mode} |" in table for mode in modes.split(","))
+    assert "parse+entities speed-up, 2 workers over 1" in table
+    assert "parse stage alone (read, parse, entities; nothing loaded), 2 workers over 1" in table
+    results = json.loads((tmp_path / "b.json").read_text())["results"]
+    assert results["pool-2"]["loaded"] == 6 and "load" in results["pool-2"]["stages"]
+    assert results["parse-2"]["loaded"] == 6 and "load" not in results["parse-2"]["stages"]  # parsed, not loaded
