@@ -33,7 +33,7 @@ __all__ = ["DEFAULT_DB_PATH", "LoadBudget", "batch_memory_limit_mb", "connect", 
 
 DEFAULT_DB_PATH = Path("data/news.duckdb")
 BATCH_MEMORY_ENV = "NEWSINGEST_LOAD_MEMORY_MB"
-DEFAULT_BATCH_MEMORY_MB = 64  # enough below about 3,800 articles on the benchmark; LoadBudget doubles it after
+DEFAULT_BATCH_MEMORY_MB = 64  # enough for every batch of the 10,000-page benchmark; LoadBudget doubles it after
 
 
 def batch_memory_limit_mb() -> int | None:
