@@ -34,6 +34,7 @@ def test_migrations_apply_once(con):
     assert apply_migrations(con) == []  # connect() already applied them
     versions = [row[0] for row in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
     assert versions == [m.version for m in available_migrations()]
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False  # not in a run's output
 
 
 def test_loading_twice_adds_no_rows(con):

@@ -76,6 +76,8 @@ def connect(
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_retry(lambda: duckdb.connect(str(path)), path, lock_timeout=lock_timeout)
     try:
+        # A long migration or batch would draw DuckDB's progress bar through the run's own output.
+        con.execute("SET enable_progress_bar = false")
         load_fts(con)  # stem(): migration 050's index and macros, and every batch's indexing
         apply_migrations(con)
         # Data steps of migrations 030/031 that need Python; one cheap query each once done.
