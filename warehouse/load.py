@@ -119,7 +119,11 @@ def _load_articles(
     loaded = unchanged = duplicates = 0
     seen_in_batch: dict[str, str] = {}  # content hash -> article id, for duplicates inside one batch
     new_articles: dict[str, ArticleRecord] = {}  # article id -> record, in load order
-    stale_entities: set[str] = set()  # entities that lose the mentions of a replaced article
+    # Stored articles whose entities need their figures recomputed: replaced ones lose their mentions,
+    # restamped ones (a new date) move their entities' first and last seen. Looked up once per batch:
+    # mentions have no index (migration 070), so each lookup is a scan.
+    replaced: set[str] = set()
+    restamped: set[str] = set()
     for record in records:
         article_id, digest = article_id_for(record), content_hash(record)
         stored = con.execute(_SELECT_STORED, [article_id]).fetchone()
@@ -134,7 +138,7 @@ def _load_articles(
                 if article_id in new_articles:  # loaded earlier in this batch: its mentions are not stored yet
                     new_articles[article_id] = record
                 else:
-                    stale_entities |= _entities_of(con, article_id)
+                    restamped.add(article_id)
                 loaded += 1
             continue
         original = seen_in_batch.get(digest) or _article_with_content(con, digest, exclude=article_id)
@@ -143,8 +147,7 @@ def _load_articles(
             duplicates += 1
             continue
         if stored is not None:  # the page changed since we loaded it: replace it and its mentions
-            stale_entities |= _entities_of(con, article_id)
-            con.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            replaced.add(article_id)
             con.execute("DELETE FROM articles WHERE article_id = ?", [article_id])
         _insert_article(con, run_id, record, article_id, digest, now)
         if new_articles.pop(article_id, None) is not None:  # two versions of one page in a batch: the later wins
@@ -152,6 +155,9 @@ def _load_articles(
         new_articles[article_id] = record
         seen_in_batch[digest] = article_id
         loaded += 1
+    stale_entities = _entities_of(con, replaced | restamped)
+    if replaced:
+        con.execute("DELETE FROM mentions WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(replaced)])
     # Warehouse-wide steps over the batch's new articles: search index, story clusters, canonical entities.
     index_articles(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles.items()])
     assign_clusters(con, [(aid, r.article.title, r.article.body) for aid, r in new_articles.items()])
@@ -192,8 +198,13 @@ def _metadata_values(record: ArticleRecord) -> list[object]:
     ]
 
 
-def _entities_of(con: duckdb.DuckDBPyConnection, article_id: str) -> set[str]:
-    rows = con.execute("SELECT DISTINCT entity_id FROM mentions WHERE article_id = ?", [article_id]).fetchall()
+def _entities_of(con: duckdb.DuckDBPyConnection, article_ids: set[str]) -> set[str]:
+    if not article_ids:
+        return set()
+    rows = con.execute(
+        "SELECT DISTINCT entity_id FROM mentions WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(article_ids)],
+    ).fetchall()
     return {row[0] for row in rows}
 
 
