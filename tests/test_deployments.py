@@ -255,10 +255,14 @@ def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, d
             await client.delete_deployment(deployment.id)
 
     _run(delete)
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--timezone", "America/New_York", "--db", "served.duckdb"],
-        cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    # Output to files, not pipes: a pipe nobody reads until the end can fill and block the server, and
+    # every process the served run starts inherits it, so reading it to its end waits for all of them.
+    out_path, err_path = tmp_path / "serve.out", tmp_path / "serve.err"
+    with out_path.open("w") as out_file, err_path.open("w") as err_file:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "serve", "--timezone", "America/New_York", "--db", "served.duckdb"],
+            cwd=clone, env=env, stdout=out_file, stderr=err_file, text=True,
+        )
     try:
         deadline = time.monotonic() + 180
         served = {}
@@ -271,7 +275,7 @@ def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, d
                    for name in ("daily-ingest", "backfill")):
                 break
             time.sleep(1)
-        assert {"daily-ingest", "backfill"} <= set(served), serve.stderr.read() if serve.poll() is not None else ""
+        assert {"daily-ingest", "backfill"} <= set(served), err_path.read_text()
         daily = served["daily-ingest"]
         assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "America/New_York")]
         assert daily.parameters == {"sources_file": "sources.toml", "db_path": "served.duckdb"}
@@ -284,13 +288,8 @@ def test_serve_serves_the_same_deployments_and_stops_on_ctrl_c(api_url, clone, d
         # (parser workers, the DuckDB file closing).
         _wait_for_no_children(serve.pid, seconds=60)
         serve.send_signal(signal.SIGINT)
-        try:
-            out, err = serve.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            # In the first full suite run of two fresh clones, Prefect's runner sat on the first SIGINT
-            # for over a minute (not diagnosed; not seen in any other run). A user presses Ctrl-C again.
-            serve.send_signal(signal.SIGINT)
-            out, err = serve.communicate(timeout=120)
+        serve.wait(timeout=60)
+        out, err = out_path.read_text(), err_path.read_text()
         assert state is not None and state.is_completed(), f"{state}\n{out}\n{err}"
         with duckdb.connect(str(clone / "served.duckdb"), read_only=True) as con:  # run from the project folder
             assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
