@@ -47,11 +47,10 @@ from flows.ahead import ahead
 from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
 from flows.faults import checkpoint
-from flows.fetch import FetchConfig
+from flows.fetch import FetchSession
 from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
-from flows.robots import RobotsCache
 from flows.sandbox import TRANSIENT_REASONS, SandboxSettings, shared_workers
 from flows.sources import Source, load_sources
 from flows.summary import RunSummary, SourceStats
@@ -99,10 +98,8 @@ def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
 
 
 @task(name="discover-web", cache_policy=NO_CACHE)
-def discover_web(
-    sources: Sequence[Source], config: FetchConfig, robots: RobotsCache
-) -> tuple[list[Target], list[Reject]]:
-    targets, rejects = discover_targets(sources, config=config, robots_cache=robots)
+def discover_web(sources: Sequence[Source], session: FetchSession) -> tuple[list[Target], list[Reject]]:
+    targets, rejects = discover_targets(sources, session=session)
     logger = get_run_logger()
     for source, found in _by_source(targets).items():
         logger.info("%s: discovered %d URL(s)", source, len(found))
@@ -115,14 +112,14 @@ def discover_web(
 # briefly locked, the network gone for a moment). Archiving is idempotent, so a retry is safe.
 @task(name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30], retry_jitter_factor=0.5)
 def fetch(
-    db_path: str, targets: Sequence[Target], config: FetchConfig, robots: RobotsCache, line: Progress
+    db_path: str, targets: Sequence[Target], session: FetchSession, line: Progress
 ) -> tuple[list[RawPage], list[Reject], Counter[str]]:
     """Fetch a batch (conditional GET from the raw archive, which keeps every body).
 
     Returns pages, rejects, and the 304s per source: those are unchanged and not parsed again.
     """
     fetched = fetch_targets(
-        targets, db_path=db_path, config=config, robots_cache=robots,
+        targets, db_path=db_path, session=session,
         on_result=lambda result: line.advance(error=isinstance(result, Reject)),
     )  # fmt: skip
     not_modified = Counter(item.source for item in fetched.not_modified)
@@ -292,7 +289,6 @@ def ingest(
         url_files=url_files or [],
     )  # fmt: skip
     config = fetch_config(fetch_options, allow_private=allow_private_addresses)
-    robots = RobotsCache()  # robots.txt fetched once per host per run
     started = time.perf_counter()
     run_id = flow_run.get_id() or str(uuid.uuid4())
     _open_run(db_path, run_id, plan.labels())
@@ -348,7 +344,7 @@ def ingest(
             for number, batch in enumerate(_batched(_round_robin(targets), batch_size), 1):
                 names = {target.source for target in batch}  # a batch of one source is named after it
                 label = f"{_slug(names.pop()) if len(names) == 1 else 'web'}-{number}"
-                pages, unfetched, not_modified = _named(fetch, label)(db_path, opaque(batch), config, robots, line)
+                pages, unfetched, not_modified = _named(fetch, label)(db_path, opaque(batch), session, line)
                 by_source = _by_source(batch)
                 for position, (source, source_targets) in enumerate(by_source.items(), 1):
                     mine = [page for page in pages if page.source == source]
@@ -386,10 +382,11 @@ def ingest(
         rejected.add(batch.rejects)
 
     pages_seen = 0
+    session = FetchSession(config)  # one fetcher per run: per-host politeness lasts across batches
     try:
         files, missing = discover(plan.paths)
         files = [plan.named(file) for file in files]  # a folder source's files go by the source's name
-        targets, undiscovered = discover_web(plan.web, config, robots) if plan.web else ([], [])
+        targets, undiscovered = discover_web(plan.web, session) if plan.web else ([], [])
         early = missing + undiscovered
         for reject in early:
             stats.setdefault(reject.source, SourceStats(reject.source)).add_rejects([reject])
@@ -409,6 +406,8 @@ def ingest(
     except BaseException as exc:
         _close_run(db_path, run_id, 0, BatchResult(), status="failed", error=f"{type(exc).__name__}: {exc}")
         raise
+    finally:
+        session.close()
     top = _close_run(db_path, run_id, pages_seen, totals)
     summary = RunSummary(
         run_id=run_id,

@@ -27,14 +27,12 @@ from flows.fetch import (
     Fetcher,
     FetchRequest,
     FetchResult,
+    FetchSession,
     NotModified,
     Politeness,
     Validators,
-    fetch_all,
-    run_sync,
 )
 from flows.inputs import LocalFile, RawPage, Reject
-from flows.robots import RobotsCache
 from flows.sources import Source, load_sources, sources_from_flags
 from flows.warc import iter_warc
 from flows.writelock import write_window
@@ -176,21 +174,21 @@ def fetch_config(options: Mapping[str, Any] | None = None, *, allow_private: boo
 
 
 def discover_targets(
-    sources: Sequence[Source],
-    *,
-    config: FetchConfig,
-    robots_cache: RobotsCache | None = None,
+    sources: Sequence[Source], *, session: FetchSession
 ) -> tuple[list[Target], list[Reject]]:
-    """URLs named by the web sources, first source wins a URL named twice."""
+    """URLs named by the web sources, first source wins a URL named twice.
 
-    async def run() -> list[tuple[Source, Discovery]]:
-        async with Fetcher(config, robots_cache=robots_cache) as fetcher:
-            return await asyncio.gather(*(_discover(fetcher, source, config) for source in sources))
+    Fetched through the run's ``session``, so a feed's host keeps its politeness for the pages after it.
+    """
+    config = session.config
+
+    async def run(fetcher: Fetcher) -> list[tuple[Source, Discovery]]:
+        return await asyncio.gather(*(_discover(fetcher, source, config) for source in sources))
 
     targets: list[Target] = []
     rejects: list[Reject] = []
     seen: set[str] = set()
-    for source, found in run_sync(run):
+    for source, found in session.run(run):
         rejects += found.rejects
         items = [item for item in dedupe(found.items) if item.url not in seen]
         if source.max_pages is not None:
@@ -240,11 +238,13 @@ def fetch_targets(
     targets: Sequence[Target],
     *,
     db_path: str,
-    config: FetchConfig,
-    robots_cache: RobotsCache | None = None,
+    session: FetchSession,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
-    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies."""
+    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies.
+
+    Through the run's ``session``: a host's politeness carries over from the previous batch.
+    """
     with write_window(db_path):  # connect() may migrate, so even this read takes the writer's turn
         con = connect(db_path)
         try:
@@ -263,7 +263,7 @@ def fetch_targets(
     ]
     fetched = Fetched()
     by_url = {t.url: t for t in targets}
-    for result in fetch_all(requests, config=config, robots_cache=robots_cache, on_result=on_result):
+    for result in session.fetch_many(requests, on_result=on_result):
         if isinstance(result, RawPage):
             target = by_url.get(result.uri)
             if target is not None:

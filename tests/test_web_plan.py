@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.fetch import Politeness
+from flows.fetch import FetchSession, Politeness
 from flows.sources import Source
 from flows.web import discover_targets, fetch_config, plan_inputs
 from tests.web_server import Reply, Site, serve
@@ -51,7 +51,8 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
             Source(name="list", kind="urls", location=str(listing)),
             Source(name="gone", kind="urls", location=str(tmp_path / "missing.txt")),
         ]  # fmt: skip
-        targets, rejects = discover_targets(sources, config=fetch_config({"delay": 0}))
+        with FetchSession(fetch_config({"delay": 0})) as session:
+            targets, rejects = discover_targets(sources, session=session)
     assert [(t.url, t.source) for t in targets] == [
         (site.url("/new"), "feed"),
         (site.url("/mid"), "feed"),
