@@ -125,8 +125,8 @@ def _run(args: argparse.Namespace) -> int:
         os.environ.setdefault(key, value)
     if args.lock_timeout is not None:  # through the environment, so every task's open sees it
         os.environ["NEWSINGEST_LOCK_TIMEOUT"] = str(args.lock_timeout)
-    from flows.web import plan_inputs
-    from flows.weberrors import SourcesError
+    from flows.http.weberrors import SourcesError
+    from flows.sources.web import plan_inputs
 
     missing = [path for path in [*args.paths, *args.urls, *filter(None, [args.sources])] if not Path(path).exists()]
     if missing:

@@ -47,14 +47,13 @@ from flows.ahead import ahead
 from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
 from flows.faults import checkpoint
-from flows.fetch import FetchSession
 from flows.health import HealthReport, check_health, emit_health_events
-from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
+from flows.http.fetch import FetchSession
+from flows.pool.sandbox import TRANSIENT_REASONS, SandboxSettings, shared_workers
 from flows.progress import Progress
-from flows.sandbox import TRANSIENT_REASONS, SandboxSettings, shared_workers
-from flows.sources import Source, load_sources
-from flows.summary import RunSummary, SourceStats
-from flows.web import (
+from flows.sources.config import Source, load_sources
+from flows.sources.files import LocalFile, RawPage, Reject, discover_files, read_file
+from flows.sources.web import (
     ParserHints,
     Target,
     discover_targets,
@@ -63,7 +62,7 @@ from flows.web import (
     plan_inputs,
     read_warcs,
 )
-from flows.writelock import write_window
+from flows.summary import RunSummary, SourceStats
 from warehouse import (
     BatchResult,
     EntityCount,
@@ -78,6 +77,7 @@ from warehouse import (
 )
 from warehouse.health import HealthTally
 from warehouse.records import ArticleRecord
+from warehouse.writelock import write_window
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ingest"]
 

@@ -18,13 +18,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows.ingest import DEFAULT_BATCH_SIZE, _batched, _close_run, _named, _open_run, entities, load, parse
-from flows.inputs import RawPage, Reject
-from flows.sources import load_sources
+from flows.sources.config import load_sources
+from flows.sources.files import RawPage, Reject
+from flows.sources.web import DEFAULT_SOURCES_FILE, ParserHints, archived_batch
 from flows.summary import RunSummary, SourceStats
-from flows.web import DEFAULT_SOURCES_FILE, ParserHints, archived_batch
-from flows.writelock import write_window
 from warehouse import BatchResult, LoadBudget, connect
 from warehouse.raw import archived_uris
+from warehouse.writelock import write_window
 
 __all__ = ["reparse"]
 

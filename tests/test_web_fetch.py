@@ -12,8 +12,8 @@ from dataclasses import replace
 import brotli
 import pytest
 
-from flows import netsafety
-from flows.fetch import (
+from flows.http import netsafety
+from flows.http.fetch import (
     FetchConfig,
     FetchRequest,
     FetchResult,
@@ -23,7 +23,7 @@ from flows.fetch import (
     fetch_all,
     parse_retry_after,
 )
-from flows.inputs import RawPage, Reject
+from flows.sources.files import RawPage, Reject
 from tests.web_server import Reply, Seen, Site, bomb_gzip, serve
 
 FAST = FetchConfig(

@@ -8,15 +8,15 @@ import ipaddress
 import httpcore
 import pytest
 
-from flows.fetch import FetchConfig, Fetcher, Politeness
-from flows.netsafety import (
+from flows.http.fetch import FetchConfig, Fetcher, Politeness
+from flows.http.netsafety import (
     SafeNetworkBackend,
     address_problem,
     check_url,
     parse_host_address,
     resolve_checked,
 )
-from flows.weberrors import BlockedAddress, InvalidURL, UnsupportedScheme
+from flows.http.weberrors import BlockedAddress, InvalidURL, UnsupportedScheme
 from tests.web_server import Reply, Site, serve
 
 LOOPBACK_SPELLINGS = [

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.fetch import FetchSession, Politeness
-from flows.sources import Source
-from flows.web import discover_targets, fetch_config, plan_inputs
+from flows.http.fetch import FetchSession, Politeness
+from flows.sources.config import Source
+from flows.sources.web import discover_targets, fetch_config, plan_inputs
 from tests.web_server import Reply, Site, serve
 
 
@@ -65,7 +65,7 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
 
 def test_fetch_batches_take_hosts_in_turn() -> None:
     from flows.ingest import _round_robin
-    from flows.web import Target
+    from flows.sources.web import Target
 
     targets = [Target(f"https://{host}/{n}", host) for host in ("a.example", "b.example") for n in range(3)]
     targets.append(Target("https://c.example/0", "c"))

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.fetch import FetchConfig, FetchRequest, FetchSession, Politeness
-from flows.inputs import RawPage, Reject
+from flows.http.fetch import FetchConfig, FetchRequest, FetchSession, Politeness
+from flows.sources.files import RawPage, Reject
 from tests.web_server import Reply, Seen, Site, serve
 from tests.web_site import ARTICLES, article_html, feed_xml, news_site
 

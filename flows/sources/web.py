@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from flows.discover import Discovered, Discovery, dedupe, discover_feed, discover_sitemap, parse_url_list
-from flows.fetch import (
+from flows.http.discover import Discovered, Discovery, dedupe, discover_feed, discover_sitemap, parse_url_list
+from flows.http.fetch import (
     FetchConfig,
     Fetcher,
     FetchRequest,
@@ -32,13 +32,13 @@ from flows.fetch import (
     Politeness,
     Validators,
 )
-from flows.inputs import LocalFile, RawPage, Reject
-from flows.sources import Source, load_sources, sources_from_flags
-from flows.warc import iter_warc
-from flows.writelock import write_window
+from flows.sources.config import Source, load_sources, sources_from_flags
+from flows.sources.files import LocalFile, RawPage, Reject
+from flows.sources.warc import iter_warc
 from parsers.sites import SiteProfile
 from warehouse import connect
 from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
+from warehouse.writelock import write_window
 
 __all__ = [
     "DEFAULT_SOURCES_FILE",

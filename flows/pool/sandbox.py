@@ -34,14 +34,14 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from flows.inputs import RawPage
+from flows.sources.files import RawPage
 from warehouse.records import ArticleRecord, Reject
 
 __all__ = [
     "TRANSIENT_REASONS", "PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "shutdown_shared_workers",
 ]
 
-_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 # A worker cut off or dead says as much about the machine at that moment as about the page: worth another try.
 TRANSIENT_REASONS = frozenset({"parse_timeout", "parse_crashed", "entities_timeout", "entities_crashed"})
 _ENTITY_CHUNK = 8  # records per entities job: big enough for spaCy's batching, small enough to spread
@@ -86,7 +86,8 @@ class _Worker:
         for knob in _ONE_THREAD:  # the pool is the parallelism: a worker's math libraries stay on one core
             env.setdefault(knob, "1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flows.sandbox", str(to_child_r), str(from_child_w), json.dumps(asdict(settings))],
+            [sys.executable, "-m", "flows.pool.sandbox", str(to_child_r), str(from_child_w),
+             json.dumps(asdict(settings))],  # fmt: skip
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,
         )
         os.close(to_child_r)
@@ -248,7 +249,7 @@ class PageWorkers:
 
 
 def _worker_main(conn: Connection, out: Connection, settings: SandboxSettings) -> None:
-    from flows.stages import find_entities, parse_pages
+    from flows.pool.stages import find_entities, parse_pages
 
     if settings.warm_entities:
         from parsers.entities import load_nlp

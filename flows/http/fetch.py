@@ -45,10 +45,9 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from flows.inputs import RawPage, Reject
-from flows.netsafety import Resolver, SafeNetworkBackend, check_url
-from flows.robots import RobotsCache, RobotsRules, parse_robots
-from flows.weberrors import (
+from flows.http.netsafety import Resolver, SafeNetworkBackend, check_url
+from flows.http.robots import RobotsCache, RobotsRules, parse_robots
+from flows.http.weberrors import (
     BadContentEncoding,
     ConnectFailed,
     DecompressionBomb,
@@ -63,6 +62,7 @@ from flows.weberrors import (
     UnsupportedContentType,
     WebError,
 )
+from flows.sources.files import RawPage, Reject
 
 try:  # brotli is optional: without it we simply do not advertise "br"
     import brotli

@@ -34,8 +34,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from flows.fetch import PAGE_TYPES, sniff_binary
-from flows.inputs import RawPage, Reject
+from flows.http.fetch import PAGE_TYPES, sniff_binary
+from flows.sources.files import RawPage, Reject
 
 __all__ = ["iter_warc"]
 
