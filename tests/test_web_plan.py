@@ -64,12 +64,12 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
 
 
 def test_fetch_batches_take_hosts_in_turn() -> None:
-    from flows.ingest import _round_robin
     from flows.sources.web import Target
+    from flows.sources.website import round_robin
 
     targets = [Target(f"https://{host}/{n}", host) for host in ("a.example", "b.example") for n in range(3)]
     targets.append(Target("https://c.example/0", "c"))
-    assert [t.url for t in _round_robin(targets)] == [
+    assert [t.url for t in round_robin(targets)] == [
         "https://a.example/0", "https://b.example/0", "https://c.example/0",
         "https://a.example/1", "https://b.example/1",
         "https://a.example/2", "https://b.example/2",

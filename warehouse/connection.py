@@ -67,11 +67,16 @@ class LoadBudget:
 
 
 def connect(
-    path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None, memory_limit_mb: int | None = None
+    path: str | Path = DEFAULT_DB_PATH,
+    *,
+    lock_timeout: float | None = None,
+    memory_limit_mb: int | None = None,
+    migrate: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """A writer's connection with the schema up to date; ``memory_limit_mb`` (a batch's budget, on one
     DuckDB thread) applies after any migration, whose one-off backfill over the whole warehouse is not
-    held to it."""
+    held to it. ``migrate=False`` skips the schema checks, for a run that made them on its first open
+    (``warehouse.handle.Warehouse``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_retry(lambda: duckdb.connect(str(path)), path, lock_timeout=lock_timeout)
@@ -79,10 +84,11 @@ def connect(
         # A long migration or batch would draw DuckDB's progress bar through the run's own output.
         con.execute("SET enable_progress_bar = false")
         load_fts(con)  # stem(): migration 050's index and macros, and every batch's indexing
-        apply_migrations(con)
-        # Data steps of migrations 030/031 that need Python; one cheap query each once done.
-        upgrade_entities(con)
-        cluster_unassigned(con)
+        if migrate:
+            apply_migrations(con)
+            # Data steps of migrations 030/031 that need Python; one cheap query each once done.
+            upgrade_entities(con)
+            cluster_unassigned(con)
         if memory_limit_mb is not None:
             # Not below what a migration's backfill still holds: then this connection goes without it.
             with contextlib.suppress(duckdb.OutOfMemoryException):

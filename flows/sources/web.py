@@ -10,7 +10,7 @@
 A source's ``language`` and ``site_profile`` ride on its ``Target`` and then on each of its
 ``RawPage`` s to the parser; the raw archive keeps only what the server sent.
 
-Prefect tasks in ``flows.ingest`` / ``flows.reparse`` wrap these.
+Prefect tasks in ``flows.tasks`` wrap these; the source objects of ``flows.sources`` call the tasks.
 """
 
 from __future__ import annotations
@@ -36,9 +36,8 @@ from flows.sources.config import Source, load_sources, sources_from_flags
 from flows.sources.files import LocalFile, RawPage, Reject
 from flows.sources.warc import iter_warc
 from parsers.sites import SiteProfile
-from warehouse import connect
+from warehouse.handle import Warehouse
 from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
-from warehouse.writelock import write_window
 
 __all__ = [
     "DEFAULT_SOURCES_FILE",
@@ -237,7 +236,7 @@ async def _discover(fetcher: Fetcher, source: Source, config: FetchConfig) -> tu
 def fetch_targets(
     targets: Sequence[Target],
     *,
-    db_path: str,
+    warehouse: Warehouse,
     session: FetchSession,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
@@ -245,12 +244,8 @@ def fetch_targets(
 
     Through the run's ``session``: a host's politeness carries over from the previous batch.
     """
-    with write_window(db_path):  # connect() may migrate, so even this read takes the writer's turn
-        con = connect(db_path)
-        try:
-            known = validators(con, [t.url for t in targets])
-        finally:
-            con.close()
+    with warehouse.connection() as con:
+        known = validators(con, [t.url for t in targets])
     requests = [
         FetchRequest(
             url=t.url,
@@ -274,17 +269,8 @@ def fetch_targets(
         else:
             fetched.rejects.append(result)
     if fetched.pages:
-        with write_window(db_path):
-            con = connect(db_path)
-            try:
-                con.execute("BEGIN TRANSACTION")
-                archive_pages(con, [_archived(page) for page in fetched.pages])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
+        with warehouse.transaction() as con:
+            archive_pages(con, [_archived(page) for page in fetched.pages])
     return fetched
 
 
@@ -313,10 +299,6 @@ def _archived(page: RawPage) -> ArchivedPage:
     return ArchivedPage(**{name: getattr(page, name) for name in _ARCHIVED_FIELDS})
 
 
-def archived_batch(db_path: str, uris: Sequence[str]) -> list[RawPage]:
-    with write_window(db_path):
-        con = connect(db_path)
-        try:
-            return [RawPage(**vars(page)) for page in archived_pages(con, uris)]
-        finally:
-            con.close()
+def archived_batch(warehouse: Warehouse, uris: Sequence[str]) -> list[RawPage]:
+    with warehouse.connection() as con:
+        return [RawPage(**vars(page)) for page in archived_pages(con, uris)]
