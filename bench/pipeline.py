@@ -10,9 +10,9 @@ is a distinct article. They are written to a temporary folder and, for the ``htt
 mode, served from a local HTTP server on 127.0.0.1.
 
 Modes, each in a fresh process (so its peak memory is its own plus its workers'):
-- ``inproc``: the plain functions in one process, one core (``flows.stages``);
+- ``inproc``: the plain functions in one process, one core (``flows.pool.stages``);
 - ``pool-1`` / ``pool-2``: the plain functions with 1 or 2 parser worker processes
-  (``flows.sandbox``), batch by batch, as the flow does but without Prefect, ending
+  (``flows.pool.sandbox``), batch by batch, as the flow does but without Prefect, ending
   as the flow's run ends (health check, run record, top entities);
 - ``prefect``: the ``ingest`` flow (Prefect's temporary server, tasks per batch);
 - ``http``: ``pool-2`` fed by the fetcher from the local HTTP server instead of disk;

@@ -2,7 +2,7 @@
 
 Property tests drive the pure parsers directly. Pathological pages (50 MB, one 5 MB
 line, 100k levels of nesting, NUL bytes, invalid UTF-8, entity expansion, external
-entities, pages that make a parser run for minutes) go through ``flows.sandbox``
+entities, pages that make a parser run for minutes) go through ``flows.pool.sandbox``
 in a separate process that reports its time and the peak memory of itself and its
 parser workers.
 """

@@ -1,4 +1,4 @@
-"""flows.web: what a run reads, and which URLs the web sources name (no Prefect needed)."""
+"""flows.sources.web: what a run reads, and which URLs the web sources name (no Prefect needed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``flows.writelock`` between threads of one process (across processes: ``tests/test_locking.py``)."""
+"""``warehouse.writelock`` between threads of one process (across processes: ``tests/test_locking.py``)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ Per request, in order:
    magic-number sniff so a PDF served as ``text/html`` is still refused.
 
 Decoding bytes to text is not done here (``parsers.charset``). Errors are the
-``flows.weberrors`` family; ``Fetcher.fetch`` turns them into ``Reject`` rows.
+``flows.http.weberrors`` family; ``Fetcher.fetch`` turns them into ``Reject`` rows.
 
 A run fetches through one ``FetchSession``: one ``Fetcher`` on one event loop for the whole
 run, so the per-host state of 2-3 (and the open connections) lasts across batches and is

@@ -71,7 +71,7 @@ class SandboxSettings:
 
 
 class _Worker:
-    """One worker: a fresh ``python -m flows.sandbox`` process talking pickles over two pipes.
+    """One worker: a fresh ``python -m flows.pool.sandbox`` process talking pickles over two pipes.
 
     A plain subprocess, not ``multiprocessing``: it does not re-import the parent's
     ``__main__``, never forks a threaded parent (Prefect runs threads), and may be
@@ -348,7 +348,7 @@ def shutdown_shared_workers() -> None:
 atexit.register(shutdown_shared_workers)
 
 
-if __name__ == "__main__":  # a worker: python -m flows.sandbox IN_FD OUT_FD SETTINGS_JSON
+if __name__ == "__main__":  # a worker: python -m flows.pool.sandbox IN_FD OUT_FD SETTINGS_JSON
     # Our protocol owns the pipes; anything a library prints goes to stderr.
     os.dup2(2, 1)
     _worker_main(

@@ -70,7 +70,7 @@ class Target:
 
 @dataclass(frozen=True)
 class InputPlan:
-    paths: list[str] = field(default_factory=list)  # files and folders, read by flows.inputs
+    paths: list[str] = field(default_factory=list)  # files and folders, read by flows.sources.files
     warcs: list[Source] = field(default_factory=list)
     web: list[Source] = field(default_factory=list)  # feed, sitemap and URL-list sources
     folders: dict[str, Source] = field(default_factory=dict)  # the folder sources among ``paths``, by location
