@@ -34,6 +34,7 @@ from prefect.utilities.annotations import opaque
 from flows.ahead import ahead
 from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.faults import checkpoint
+from flows.health import HealthReport
 from flows.pool.sandbox import TRANSIENT_REASONS, SandboxSettings
 from flows.sources.base import Batch, PageSource
 from flows.summary import RunSummary, SourceStats
@@ -199,7 +200,7 @@ class RunLedger:
         self.totals = BatchResult()
         self.pages_seen = 0
         self.budget = LoadBudget.from_env()  # DuckDB's memory while a batch loads
-        self.reports: list[Any] = []
+        self.reports: list[HealthReport] = []
         with warehouse.connection() as con:  # and mark failed the runs whose process died before their end
             for dead in fail_dead_runs(con, by_run_id=self.run_id):
                 get_run_logger().warning("run %s was left running by a process that is gone: marked failed", dead)
