@@ -60,8 +60,8 @@ def run_pipeline(
     stages = Stages(limits, window or Window(), remote=remote_task_runner())
     try:
         found = [source.discover() for source in sources]
-        run.load_early([reject for discovered in found for reject in discovered.rejects])
-        progress = RunProgress(sum(discovered.pages for discovered in found))
+        run.load_early([reject for listing in found for reject in listing.rejects])
+        progress = RunProgress(sum(listing.pages for listing in found))
         batches = (batch for source in sources for batch in source.batches(batch_size))
         # The next batch is read or fetched, parsed and searched for entities while this one loads.
         with closing(ahead(stages.prepare_all(batches))) as prepared:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from flows.sources.base import Batch, Discovered, batched
+from flows.sources.base import Batch, Found, batched
 from flows.sources.web import ParserHints
 from flows.tasks import list_archive, named, read_archive
 from warehouse.handle import Warehouse
@@ -31,9 +31,9 @@ class ArchiveSource:
     def labels(self) -> list[str]:
         return [self.label]
 
-    def discover(self) -> Discovered:
+    def discover(self) -> Found:
         self._uris = list_archive(self.warehouse, self.since)
-        return Discovered(len(self._uris))
+        return Found(len(self._uris))
 
     def batches(self, size: int) -> Iterator[Batch]:
         for number, uris in enumerate(batched(self._uris, size), 1):

@@ -23,13 +23,13 @@ from typing import Protocol, TypeVar
 from flows.sources.files import RawPage
 from warehouse.records import Reject
 
-__all__ = ["Batch", "Discovered", "PageSource", "batched", "slug"]
+__all__ = ["Batch", "Found", "PageSource", "batched", "slug"]
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Discovered:
+class Found:
     """What a source found before reading anything: how many pages to expect, and what failed already."""
 
     pages: int = 0  # for the run's progress; 0 when the source cannot tell before reading (a WARC)
@@ -57,7 +57,7 @@ class PageSource(Protocol):
         """How the runs table and the summary name this source's inputs."""
         ...
 
-    def discover(self) -> Discovered: ...
+    def discover(self) -> Found: ...
 
     def batches(self, size: int) -> Iterator[Batch]: ...
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from prefect.utilities.annotations import opaque
 
 from flows.faults import checkpoint
-from flows.sources.base import Batch, Discovered, batched, slug
+from flows.sources.base import Batch, Found, batched, slug
 from flows.sources.files import LocalFile
 from flows.sources.web import InputPlan
 from flows.tasks import discover, named, read
@@ -31,10 +31,10 @@ class FolderSource:
     def labels(self) -> list[str]:
         return list(self.paths)
 
-    def discover(self) -> Discovered:
+    def discover(self) -> Found:
         files, missing = discover(self.paths)
         self._files = [self.plan.named(file) for file in files]
-        return Discovered(len(self._files), missing)
+        return Found(len(self._files), missing)
 
     def batches(self, size: int) -> Iterator[Batch]:
         by_source: dict[str, list[LocalFile]] = {}

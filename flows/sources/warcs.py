@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flows.sources.base import Batch, Discovered, batched, slug
+from flows.sources.base import Batch, Found, batched, slug
 from flows.sources.config import Source
 from flows.sources.files import RawPage, Reject
 from flows.sources.web import read_warcs
@@ -22,8 +22,8 @@ class WarcSource:
     def labels(self) -> list[str]:
         return [f"{self.source.kind}:{self.source.location}"]
 
-    def discover(self) -> Discovered:
-        return Discovered()
+    def discover(self) -> Found:
+        return Found()
 
     def batches(self, size: int) -> Iterator[Batch]:
         name = self.source.name

@@ -11,7 +11,7 @@ from prefect.utilities.annotations import opaque
 
 from flows.http.fetch import FetchSession
 from flows.progress import Progress
-from flows.sources.base import Batch, Discovered, batched, slug
+from flows.sources.base import Batch, Found, batched, slug
 from flows.sources.config import Source
 from flows.sources.web import Target
 from flows.tasks import discover_web, fetch, named
@@ -33,9 +33,9 @@ class WebSource:
     def labels(self) -> list[str]:
         return [f"{source.kind}:{source.location}" for source in self.sources]
 
-    def discover(self) -> Discovered:
+    def discover(self) -> Found:
         self._targets, rejects = discover_web(self.sources, self.session)
-        return Discovered(len(self._targets), rejects)
+        return Found(len(self._targets), rejects)
 
     def batches(self, size: int) -> Iterator[Batch]:
         with Progress("fetch", len(self._targets)) as line:  # live on a terminal only
