@@ -153,6 +153,7 @@ def test_mentions_lose_their_keys_and_keep_their_rows(con):
     assert con.execute("SELECT * FROM daily_entity_counts ORDER BY ALL").fetchall() == daily  # views still bind
 
 
+@pytest.mark.slow  # two batches of 100 long articles into an 8 MB budget: 5 s here
 def test_a_batch_over_its_duckdb_memory_budget_still_loads(tmp_path):
     con = connect(tmp_path / "news.duckdb", memory_limit_mb=8)
     try:
