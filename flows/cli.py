@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -226,14 +226,16 @@ def _extract(args: argparse.Namespace) -> int:
     return status
 
 
-def _open_read_only(args: argparse.Namespace) -> duckdb.DuckDBPyConnection | int:
+def _open_read_only(
+    args: argparse.Namespace, opener: Callable[..., duckdb.DuckDBPyConnection] | None = None
+) -> duckdb.DuckDBPyConnection | int:
     """A read-only handle on ``--db``, waiting out a writer; or the exit code after saying why not."""
     import duckdb
 
     from warehouse import WarehouseLocked, connect_read_only
 
     try:
-        return connect_read_only(args.db, lock_timeout=args.lock_timeout)
+        return (opener or connect_read_only)(args.db, lock_timeout=args.lock_timeout)
     except WarehouseLocked as exc:
         print(f"newsingest: {exc}", file=sys.stderr)
         return 3
@@ -245,26 +247,43 @@ def _open_read_only(args: argparse.Namespace) -> duckdb.DuckDBPyConnection | int
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse.search import SearchError, load_fts
+    from warehouse import connect_query_only
 
-    con = _open_read_only(args)
+    con = _open_read_only(args, opener=connect_query_only)
     if isinstance(con, int):
         return con
     try:
-        try:
-            load_fts(con)  # search_articles() stems the query with the extension's stem()
-        except SearchError:
-            pass  # every other query still works
         relation = con.sql(args.query)
         if relation is None:
             return 0
         relation.show(max_width=200, max_rows=100)
     except duckdb.Error as exc:
-        print(f"newsingest: {exc}", file=sys.stderr)
+        print(f"newsingest sql: {_sql_refusal(exc) or _first_line(exc)}", file=sys.stderr)
         return 1
     finally:
         con.close()
     return 0
+
+
+def _sql_refusal(exc: Exception) -> str | None:
+    """What `newsingest sql` refused and why, in one line; None for an ordinary query error."""
+    import duckdb
+
+    text = _first_line(exc)
+    outside = isinstance(exc, duckdb.PermissionException)
+    locked = "configuration has been locked" in text
+    writes = "read-only mode" in text or "in-memory database in read-only" in text
+    if not (outside or locked or writes):
+        return None
+    what = (
+        "it reads only the warehouse: no other files, no network, no extensions" if outside or locked
+        else "the warehouse is opened read-only"
+    )
+    return f"refused ({what}): {text}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _search(args: argparse.Namespace) -> int:
