@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -31,7 +32,11 @@ _QUIET_PREFECT = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:  # Ctrl-C before a run took over its signals, or pressed twice
+        print("newsingest: interrupted", file=sys.stderr)
+        return 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -169,24 +174,46 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         runner = DaskTaskRunner(address=args.dask_address) if args.dask_address else DaskTaskRunner()
         ingest = ingest.with_options(task_runner=runner)
-    try:
-        summary = ingest(
-            paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
-            feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
-            allow_private_addresses=args.allow_private_addresses,
-            workers=args.workers, page_timeout=args.page_timeout,
-        )  # fmt: skip
-    except WarehouseLocked as exc:
-        print(f"newsingest: {exc}", file=sys.stderr)
-        return 3
-    except Exception as exc:  # the run's own record and Prefect's logs keep the details
-        if os.environ.get("NEWSINGEST_DEBUG"):
-            raise
-        print(f"newsingest: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("  (set NEWSINGEST_DEBUG=1 for the traceback)", file=sys.stderr)
-        return 1
+    from prefect.exceptions import CancelledRun
+
+    from flows.console import hide_tracebacks
+    from flows.stopping import RunInterrupted, stop_on_signals, stop_requested
+    from flows.tempserver import start_temporary_server
+
+    hide_tracebacks()  # the cause is one line below; NEWSINGEST_DEBUG=1 keeps Prefect's tracebacks
+    with stop_on_signals():  # Ctrl-C / SIGTERM: the run stops between batches (flows.stopping)
+        try:
+            start_temporary_server()  # its own session, and it dies with this process (flows.tempserver)
+            summary = ingest(
+                paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
+                feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
+                allow_private_addresses=args.allow_private_addresses,
+                workers=args.workers, page_timeout=args.page_timeout,
+            )  # fmt: skip
+        except (CancelledRun, RunInterrupted, KeyboardInterrupt) as exc:
+            signum = stop_requested() or signal.SIGINT
+            print(f"newsingest: {_interrupted_line(args.db, signum, exc)}", file=sys.stderr)
+            return 128 + signum
+        except WarehouseLocked as exc:
+            print(f"newsingest: {exc}", file=sys.stderr)
+            return 3
+        except Exception as exc:  # the run's own record, its artifact and Prefect's logs keep the details
+            if os.environ.get("NEWSINGEST_DEBUG"):
+                raise
+            print(f"newsingest: run failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
+                  " (NEWSINGEST_DEBUG=1 shows the traceback)", file=sys.stderr)  # fmt: skip
+            return 1
     print(render_console(summary))
     return 0
+
+
+def _interrupted_line(db: str, signum: int, exc: BaseException) -> str:
+    """What an interrupted run did, from its own row in ``runs`` (the newest one of this process)."""
+    from flows.run_end import latest_run_line
+
+    name = signal.Signals(signum).name
+    done = latest_run_line(db, pid=os.getpid())
+    return f"run interrupted by {name}" + (f": {done}" if done else "") + "; run it again to finish"
 
 
 def _positive_int(text: str) -> int:

@@ -52,6 +52,7 @@ from flows.health import HealthReport, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
 from flows.robots import RobotsCache
+from flows.run_end import close_unfinished_run, ended_by, reports_its_end
 from flows.sandbox import TRANSIENT_REASONS, SandboxSettings, shared_workers
 from flows.sources import Source, load_sources
 from flows.summary import RunSummary, SourceStats
@@ -259,7 +260,11 @@ def _source_names(sources_file: str | None) -> list[str]:
         return [sources_file]
 
 
-@flow(name="ingest", flow_run_name=_run_name, log_prints=False)
+@flow(
+    name="ingest", flow_run_name=_run_name, log_prints=False,
+    on_crashed=[close_unfinished_run], on_cancellation=[close_unfinished_run],
+)  # fmt: skip
+@reports_its_end
 def ingest(
     paths: list[str] | None = None,
     db_path: str = "data/news.duckdb",
@@ -406,8 +411,8 @@ def ingest(
                     progress.advance(batch.done)
         reports = health(db_path, run_id, list(tallies.values()))
         progress.finish()
-    except BaseException as exc:
-        _close_run(db_path, run_id, 0, BatchResult(), status="failed", error=f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:  # recorded with what was loaded; an interrupted run ends Cancelled (flows.run_end)
+        _close_run(db_path, run_id, pages_seen, totals, **ended_by(exc))
         raise
     top = _close_run(db_path, run_id, pages_seen, totals)
     summary = RunSummary(

@@ -18,6 +18,7 @@ from warehouse.load import BatchResult
 __all__ = [
     "DEFAULT_STALE_AFTER",
     "EntityCount",
+    "end_unfinished_run",
     "fail_dead_runs",
     "finish_run",
     "heartbeat",
@@ -111,6 +112,21 @@ def finish_run(
             result.duplicates, result.rejects, error, run_id,
         ],
     )
+
+
+def end_unfinished_run(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, status: str, error: str, at: datetime | None = None
+) -> bool:
+    """Close a run that could not close itself (crashed or cancelled from outside); True if it was still open.
+
+    Its counts stay as they are: what it loaded was committed batch by batch, and is in the tables.
+    """
+    row = con.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ? AND status = 'running'"
+        " RETURNING run_id",
+        [status, at or datetime.now(UTC), error, run_id],
+    ).fetchone()
+    return row is not None
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, *, run_id: str | None = None, limit: int = 10) -> list[EntityCount]:
