@@ -247,7 +247,9 @@ def _run_name() -> str:
     named = [p for key in ("paths", "feeds", "sitemaps", "url_files") for p in params.get(key) or []]
     inputs = named + _source_names(params.get("sources_file")) or ["sources.toml"]
     when = flow_run.scheduled_start_time or datetime.now(UTC)  # a scheduled run is named after its slot
-    return f"ingest-{when:%Y-%m-%d}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
+    # Time of day and the run id's first characters: two runs of the same inputs on a day differ.
+    unique = f"{when:%Y-%m-%d-%H%M%S}-{(flow_run.get_id() or uuid.uuid4().hex)[:6]}"
+    return f"ingest-{unique}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
 
 
 def _source_names(sources_file: str | None) -> list[str]:
