@@ -48,7 +48,7 @@ from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
 from flows.faults import checkpoint
 from flows.fetch import FetchConfig
-from flows.health import HealthReport, check_health, emit_health_events
+from flows.health import HealthReport, check_health, emit_health_events, every_source
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
 from flows.robots import RobotsCache
@@ -411,7 +411,7 @@ def ingest(
                 pages_seen += batch.discovered
                 if batch.done:
                     progress.advance(batch.done)
-        reports = health(db_path, run_id, list(tallies.values()))
+        reports = health(db_path, run_id, every_source(tallies, stats.values()))
         progress.finish()
     except BaseException as exc:  # recorded with what was loaded; an interrupted run ends Cancelled (flows.run_end)
         _close_run(db_path, run_id, pages_seen, totals, **ended_by(exc))
