@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,6 +136,7 @@ def _add_lock_timeout(command: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    began = time.monotonic()
     for key, value in _QUIET_PREFECT.items():
         os.environ.setdefault(key, value)
     if args.lock_timeout is not None:  # through the environment, so every task's open sees it
@@ -203,7 +205,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"newsingest: run failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
                   " (NEWSINGEST_DEBUG=1 shows the traceback)", file=sys.stderr)  # fmt: skip
             return 1
-    print(render_console(summary))
+    print(render_console(summary, wall_seconds=time.monotonic() - began))
     return 0
 
 

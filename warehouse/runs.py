@@ -2,6 +2,8 @@
 
 A run records which process runs it; a run whose process died (SIGKILL, OOM) is
 marked ``failed`` by the next run's ``fail_dead_runs`` (see ``warehouse.liveness``).
+A run stopped on request ends ``interrupted`` with what it loaded (``flows.run_end``),
+and one ended from outside (crashed, cancelled) is closed by ``end_unfinished_run``.
 """
 
 from __future__ import annotations
