@@ -179,22 +179,23 @@ def _run(args: argparse.Namespace) -> int:
     from prefect.exceptions import CancelledRun
 
     from flows.console import hide_tracebacks
-    from flows.stopping import RunInterrupted, stop_on_signals, stop_requested
+    from flows.stopping import RunInterrupted, raise_if_stop_requested, stop_on_signals, stop_requested
     from flows.tempserver import start_temporary_server
 
     hide_tracebacks()  # the cause is one line below; NEWSINGEST_DEBUG=1 keeps Prefect's tracebacks
     with stop_on_signals():  # Ctrl-C / SIGTERM: the run stops between batches (flows.stopping)
         try:
             start_temporary_server()  # its own session, and it dies with this process (flows.tempserver)
+            raise_if_stop_requested()  # Ctrl-C while Prefect started: no run begun, none to record
             summary = ingest(
                 paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
                 feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
                 allow_private_addresses=args.allow_private_addresses,
                 workers=args.workers, page_timeout=args.page_timeout,
             )  # fmt: skip
-        except (CancelledRun, RunInterrupted, KeyboardInterrupt) as exc:
+        except (CancelledRun, RunInterrupted, KeyboardInterrupt):
             signum = stop_requested() or signal.SIGINT
-            print(f"newsingest: {_interrupted_line(args.db, signum, exc)}", file=sys.stderr)
+            print(f"newsingest: {_interrupted_line(args.db, signum)}", file=sys.stderr)
             return 128 + signum
         except WarehouseLocked as exc:
             print(f"newsingest: {exc}", file=sys.stderr)
@@ -209,7 +210,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupted_line(db: str, signum: int, exc: BaseException) -> str:
+def _interrupted_line(db: str, signum: int) -> str:
     """What an interrupted run did, from its own row in ``runs`` (the newest one of this process)."""
     from flows.run_end import latest_run_line
 

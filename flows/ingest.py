@@ -302,12 +302,12 @@ def ingest(
     robots = RobotsCache()  # robots.txt fetched once per host per run
     started = time.perf_counter()
     run_id = flow_run.get_id() or str(uuid.uuid4())
+    budget = LoadBudget.from_env()  # before the run is recorded: a bad setting must not leave it running
     _open_run(db_path, run_id, plan.labels())
     stats: dict[str, SourceStats] = {}
     tallies: dict[str, HealthTally] = {}  # running health figures: the articles themselves are not kept
     rejected = _RejectLog()
     totals = BatchResult()
-    budget = LoadBudget.from_env()
 
     def prepare(label: str, source: str, pages: list[RawPage], rejects: list[Reject], **counts: int) -> _Prepared:
         """Parse a batch's pages and find their entities: everything but loading it."""
