@@ -142,3 +142,46 @@ def test_stopping_serve_mid_run_leaves_the_run_final_and_the_next_run_unblocked(
     finally:
         _stop(serve, signal.SIGTERM, group=False)
     assert serve.returncode == 0
+
+
+def test_a_run_killed_under_serve_is_crashed_in_prefect_and_failed_in_runs(prefect_server, clone, tmp_path):
+    """SIGKILL (the OOM killer) of the run's own process: the runner reports it Crashed and runs the flow's
+    on_crashed hook, which closes its ``runs`` row; serve goes on serving."""
+    import psutil
+
+    async def clear(client):
+        for deployment in await client.read_deployments():
+            await client.delete_deployment(deployment.id)
+
+    _client(clear)
+    held = tmp_path / "held"
+    env = _env(tmp_path / "home", clone, NEWSINGEST_PAUSE_AT="load:1", NEWSINGEST_PAUSE_FILE=str(held))
+    serve = _serve(clone, env, tmp_path)
+    try:
+        daily = _daily()
+        run = _client(lambda client: client.create_flow_run_from_deployment(daily.id))
+        deadline = time.monotonic() + 240
+        while not held.exists() and time.monotonic() < deadline and serve.poll() is None:
+            time.sleep(0.2)
+        assert held.exists(), (tmp_path / "serve.err").read_text()
+        engine = psutil.Process(int(held.read_text()))
+        assert "prefect.engine" in " ".join(engine.cmdline())  # the run's process, not serve
+        engine.kill()
+        state = _state(run.id, final_within=90)
+        assert state.is_crashed(), f"{state}\n{(tmp_path / 'serve.err').read_text()}"
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                with duckdb.connect(str(clone / "served.duckdb"), read_only=True) as con:
+                    [(status, error)] = con.execute("SELECT status, error FROM runs WHERE run_id = ?",
+                                                    [str(run.id)]).fetchall()  # fmt: skip
+            except duckdb.IOException:  # the hook holds the file for a moment
+                status = None
+            if status not in (None, "running"):
+                break
+            time.sleep(1)
+        assert status == "failed" and error.startswith("flow run crashed"), (status, error)
+        assert serve.poll() is None  # still serving
+    finally:
+        _stop(serve, signal.SIGTERM, group=False)
