@@ -1,4 +1,4 @@
-"""`newsingest serve` stopped while a run is in progress: the run ends final, and the next run is not blocked.
+"""Runs stopped from outside (serve stopped, a worker's run cancelled, the run's process killed) end final.
 
 daily-ingest allows one run at a time. A run left *Running* (in Prefect and in ``runs``) by a
 stopped `serve` would hold that one slot for good; each test here stops `serve` mid-run, the way
@@ -185,3 +185,43 @@ def test_a_run_killed_under_serve_is_crashed_in_prefect_and_failed_in_runs(prefe
         assert serve.poll() is None  # still serving
     finally:
         _stop(serve, signal.SIGTERM, group=False)
+
+
+def test_cancelling_a_run_held_by_a_worker_ends_it_cancelled_and_interrupted(prefect_server, clone, tmp_path):
+    """`prefect flow-run cancel` (here: the Cancelling state it sets) on a run a process worker executes: the
+    worker signals the run's process, which stops between batches and ends Cancelled, ``interrupted`` in runs."""
+    from prefect.states import Cancelling
+
+    prefect = str(Path(sys.executable).parent / "prefect")
+
+    async def clear(client):
+        for deployment in await client.read_deployments():
+            await client.delete_deployment(deployment.id)
+
+    _client(clear)
+    held = tmp_path / "held"
+    env = _env(tmp_path / "home", clone, NEWSINGEST_PAUSE_AT="load:1", NEWSINGEST_PAUSE_FILE=str(held),
+               NEWSINGEST_HOME=str(clone))  # fmt: skip
+    for command in (["work-pool", "create", "newsingest", "--type", "process", "--overwrite"],
+                    ["deploy", "--name", "daily-ingest"]):  # fmt: skip
+        done = subprocess.run([prefect, "--no-prompt", *command], cwd=clone, env=env, capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+    daily = _client(lambda client: client.read_deployment_by_name("ingest/daily-ingest"))
+    db = tmp_path / "worker.duckdb"
+    run = _client(lambda client: client.create_flow_run_from_deployment(daily.id, parameters={"db_path": str(db)}))
+    with (tmp_path / "worker.log").open("w") as log:
+        worker = subprocess.Popen([prefect, "worker", "start", "--pool", "newsingest"], cwd=clone, env=env,
+                                  stdout=log, stderr=log, start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while not held.exists() and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.2)
+        assert held.exists(), (tmp_path / "worker.log").read_text()
+        _client(lambda client: client.set_flow_run_state(run.id, Cancelling(message="by hand"), force=True))
+        state = _state(run.id, final_within=60)
+    finally:
+        _stop(worker, signal.SIGTERM, group=True)
+    assert state.is_cancelled() and "interrupted by SIGTERM" in (state.message or ""), state
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status, error FROM runs").fetchall() == [("interrupted", "interrupted by SIGTERM")]
