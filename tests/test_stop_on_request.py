@@ -144,3 +144,46 @@ def test_the_temporary_server_never_outlives_its_run(pages, tmp_path, stop):
     if stop == signal.SIGINT:
         assert run.returncode == 130
         assert table_rows(db, "SELECT status, articles_loaded FROM runs") == [("interrupted", COMMITTED)]
+
+
+def _completed_loads() -> int:
+    """Load task runs of the "busy" folder completed on the server in the last minutes (this test's run)."""
+    from datetime import UTC, datetime, timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName, TaskRunFilterStartTime
+
+    async def read():
+        wanted = TaskRunFilter(
+            name=TaskRunFilterName(like_="load-busy"),
+            start_time=TaskRunFilterStartTime(after_=datetime.now(UTC) - timedelta(minutes=10)),
+        )
+        async with get_client() as client:
+            return await client.read_task_runs(task_run_filter=wanted)
+
+    return sum(1 for task in asyncio.run(read()) if task.state and task.state.is_completed())
+
+
+def test_ctrl_c_at_an_unplanned_moment_stops_within_seconds_and_the_counts_are_true(tmp_path, prefect_server):
+    """No pause point: Ctrl-C lands wherever the run is (parsing, finding entities, loading)."""
+    pages = synthetic_pages(tmp_path / "busy", 30)
+    db, clean = tmp_path / "news.duckdb", tmp_path / "clean.duckdb"
+    args = ("--batch-size", "2", "--workers", "1")
+    run = spawn_newsingest("run", str(pages), "--db", str(db), *args)
+    deadline = time.monotonic() + 240
+    while _completed_loads() < 2 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    sent = time.monotonic()
+    os.killpg(run.pid, signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    seconds = time.monotonic() - sent
+    assert run.returncode == 130 and seconds < 10, (seconds, out + err)
+    [(status, loaded, seen)] = table_rows(db, "SELECT status, articles_loaded, pages_seen FROM runs")
+    assert status == "interrupted" and 2 * BATCH <= loaded < 30
+    assert len(table_rows(db, "SELECT article_id FROM articles")) == loaded  # what runs says is what is there
+    assert seen == loaded + len(table_rows(db, "SELECT uri FROM rejects"))
+
+    assert newsingest("run", str(pages), "--db", str(db), *args).returncode == 0
+    assert newsingest("run", str(pages), "--db", str(clean), *args).returncode == 0
+    assert article_rows(db) == article_rows(clean)
