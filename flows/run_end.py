@@ -16,6 +16,7 @@ import inspect
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flows.stopping import RunInterrupted, stop_on_signals
@@ -107,7 +108,8 @@ def close_unfinished_run(flow: Any, flow_run: Any, state: Any) -> None:
     from warehouse.runs import end_unfinished_run
 
     db_path = (flow_run.parameters or {}).get("db_path") or _default(flow, "db_path")
-    if not db_path:
+    # A hook may run elsewhere than the run did (a worker's own folder): never create a warehouse there.
+    if not db_path or not Path(db_path).is_file():
         return
     status = "interrupted" if state.is_cancelled() else "failed"
     why = f"flow run {state.name.lower()}: {state.message or 'no message'}"
