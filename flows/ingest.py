@@ -15,6 +15,7 @@ stage, source and batch (``parse-seeds-1``); see ``flows.tasks``.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from prefect.runtime import flow_run
 from flows.http.fetch import FetchSession
 from flows.pipeline import Window, remote_task_runner, run_pipeline
 from flows.pool.sandbox import SandboxSettings
+from flows.run_end import close_unfinished_run, reports_its_end
 from flows.sources.config import load_sources
 from flows.sources.plan import plan_sources
 from flows.sources.web import fetch_config
@@ -41,7 +43,9 @@ def _run_name() -> str:
     named = [p for key in ("paths", "feeds", "sitemaps", "url_files") for p in params.get(key) or []]
     inputs = named + _source_names(params.get("sources_file")) or ["sources.toml"]
     when = flow_run.scheduled_start_time or datetime.now(UTC)  # a scheduled run is named after its slot
-    return f"ingest-{when:%Y-%m-%d}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
+    # Time of day and the run id's first characters: two runs of the same inputs on a day differ.
+    unique = f"{when:%Y-%m-%d-%H%M%S}-{(flow_run.get_id() or uuid.uuid4().hex)[:6]}"
+    return f"ingest-{unique}-" + "+".join(Path(p).name or str(p) for p in inputs)[:60]
 
 
 def _source_names(sources_file: str | None) -> list[str]:
@@ -54,7 +58,11 @@ def _source_names(sources_file: str | None) -> list[str]:
         return [sources_file]
 
 
-@flow(name="ingest", flow_run_name=_run_name, log_prints=False)
+@flow(
+    name="ingest", flow_run_name=_run_name, log_prints=False,
+    on_crashed=[close_unfinished_run], on_cancellation=[close_unfinished_run],
+)  # fmt: skip
+@reports_its_end
 def ingest(
     paths: list[str] | None = None,
     db_path: str = "data/news.duckdb",

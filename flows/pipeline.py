@@ -34,8 +34,9 @@ from prefect.utilities.annotations import opaque
 from flows.ahead import ahead
 from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.faults import checkpoint
-from flows.health import HealthReport
+from flows.health import HealthReport, every_source
 from flows.pool.sandbox import TRANSIENT_REASONS, SandboxSettings
+from flows.run_end import ended_by
 from flows.sources.base import Batch, PageSource
 from flows.summary import RunSummary, SourceStats
 from flows.tasks import entities, health, load, named, parse
@@ -241,12 +242,12 @@ class RunLedger:
         self.pages_seen += batch.discovered
 
     def check_health(self) -> None:
-        self.reports = health(self.warehouse, self.run_id, list(self.tallies.values()))
+        self.reports = health(self.warehouse, self.run_id, every_source(self.tallies, self.stats.values()))
 
     def fail(self, exc: BaseException) -> None:
+        """Record the run's end with what it loaded; an interrupted run ends Cancelled (``flows.run_end``)."""
         with self.warehouse.connection() as con:
-            finish_run(con, run_id=self.run_id, pages_seen=0, result=BatchResult(), status="failed",
-                       error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+            finish_run(con, run_id=self.run_id, pages_seen=self.pages_seen, result=self.totals, **ended_by(exc))
 
     def finish(self) -> RunSummary:
         with self.warehouse.connection() as con:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.http.fetch import FetchSession, Politeness
+from flows.http.weberrors import SourcesError
 from flows.sources.config import Source
 from flows.sources.web import discover_targets, fetch_config, plan_inputs
 from tests.web_server import Reply, Site, serve
@@ -14,9 +15,18 @@ from tests.web_server import Reply, Site, serve
 
 def test_plan_defaults_to_sources_toml_then_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    with pytest.raises(SourcesError, match="nothing to ingest"):  # no ./seeds either: not a silent empty run
+        plan_inputs()
+    (tmp_path / "seeds").mkdir()
     assert plan_inputs().paths == ["seeds"]
+    (tmp_path / "sources.toml").write_text("# no sources yet\n")
+    with pytest.raises(SourcesError, match="no \\[\\[source\\]\\] tables"):  # not a fall-back to seeds
+        plan_inputs()
     (tmp_path / "sources.toml").write_text('[[source]]\nname="mine"\nkind="folder"\nlocation="pages"\n')
     assert plan_inputs().paths == ["pages"]
+    (tmp_path / "empty.toml").write_text("")
+    with pytest.raises(SourcesError, match="empty.toml: no"):
+        plan_inputs(sources_file="empty.toml")
     plan = plan_inputs(paths=["a", "b/cc.warc.gz", "c.WARC"], feeds=["https://e.example/rss"])
     assert plan.paths == ["a"] and [w.location for w in plan.warcs] == ["b/cc.warc.gz", "c.WARC"]
     assert [s.kind for s in plan.web] == ["feed"]

@@ -27,9 +27,11 @@ from warehouse.entities import upgrade_entities
 from warehouse.load import BatchResult
 from warehouse.locking import open_with_retry
 from warehouse.schema import apply_migrations
-from warehouse.search import load_fts
+from warehouse.search import SearchError, load_fts
 
-__all__ = ["DEFAULT_DB_PATH", "LoadBudget", "batch_memory_limit_mb", "connect", "connect_read_only"]
+__all__ = [
+    "DEFAULT_DB_PATH", "LoadBudget", "batch_memory_limit_mb", "connect", "connect_query_only", "connect_read_only",
+]
 
 DEFAULT_DB_PATH = Path("data/news.duckdb")
 BATCH_MEMORY_ENV = "NEWSINGEST_LOAD_MEMORY_MB"
@@ -109,3 +111,28 @@ def connect_read_only(
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `newsingest run` first")
     return open_with_retry(lambda: duckdb.connect(str(path), read_only=True), path, lock_timeout=lock_timeout)
+
+
+def connect_query_only(
+    path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A read-only handle that reaches nothing but the warehouse: for SQL typed by a user (``newsingest sql``).
+
+    Read-only stops writes to the file; DuckDB's ``enable_external_access = false`` stops the rest:
+    ATTACH, COPY to or from files, EXPORT DATABASE, read_csv/glob/read_text on any path or URL,
+    INSTALL and LOAD of extensions. The fts extension that ``search_articles()`` needs is loaded
+    first (from the installed package, see ``warehouse.search``), and the configuration is then
+    locked, so a statement cannot turn any of it back on.
+    """
+    con = connect_read_only(path, lock_timeout=lock_timeout)
+    try:
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
+        with contextlib.suppress(SearchError):  # without it, every query but search_articles() still works
+            load_fts(con)
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con

@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.sources.files import RawPage
+from flows.stopping import raise_if_stop_requested, stop_requested
 from warehouse.records import ArticleRecord, Reject
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 # A worker cut off or dead says as much about the machine at that moment as about the page: worth another try.
 TRANSIENT_REASONS = frozenset({"parse_timeout", "parse_crashed", "entities_timeout", "entities_crashed"})
+_STOP_POLL_SECONDS = 0.25  # how often a pool waiting on its workers checks whether the run was asked to stop
 _ENTITY_CHUNK = 8  # records per entities job: big enough for spaCy's batching, small enough to spread
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -213,8 +216,12 @@ class PageWorkers:
                         worker.job, worker.deadline = index, time.monotonic() + timeouts[index]
                 busy = [w for w in self._workers if w.job is not None or not w.ready]
                 deadlines = [w.deadline for w in busy if w.job is not None]
-                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-                for conn in wait([w.conn for w in busy], timeout=timeout):
+                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else _STOP_POLL_SECONDS
+                if stop_requested() is not None:  # the run stops: these pages are parsed again by the next one
+                    for worker in busy:
+                        self._replace(worker)
+                    raise_if_stop_requested()
+                for conn in wait([w.conn for w in busy], timeout=min(timeout, _STOP_POLL_SECONDS)):
                     worker = next(w for w in busy if w.conn is conn)
                     try:
                         message = conn.recv()
@@ -351,6 +358,7 @@ atexit.register(shutdown_shared_workers)
 if __name__ == "__main__":  # a worker: python -m flows.pool.sandbox IN_FD OUT_FD SETTINGS_JSON
     # Our protocol owns the pipes; anything a library prints goes to stderr.
     os.dup2(2, 1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the terminal's whole group: it is the run's to take
     _worker_main(
         Connection(int(sys.argv[1]), writable=False),
         Connection(int(sys.argv[2]), readable=False),

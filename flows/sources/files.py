@@ -7,16 +7,19 @@ text is decided later, by its content, not by its extension.
 
 from __future__ import annotations
 
+import os
+import stat
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from parsers.sites import SiteProfile
 from warehouse.records import Reject
 
-__all__ = ["DEFAULT_MAX_FILE_BYTES", "LocalFile", "RawPage", "Reject", "discover_files", "read_file"]
+__all__ = ["DEFAULT_MAX_FILE_BYTES", "LocalFile", "RawPage", "Reject", "discover_files", "read_file", "read_page_bytes"]
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -50,7 +53,8 @@ class LocalFile:
 
 
 def discover_files(paths: Iterable[str | Path]) -> tuple[list[LocalFile], list[Reject]]:
-    """Every candidate page under ``paths`` (sorted, hidden files skipped); missing paths become rejects."""
+    """Every candidate page under ``paths`` (sorted, hidden files skipped); missing paths become rejects,
+    and so do the entries of a folder that cannot hold a page (a broken link, a FIFO, a socket)."""
     found: list[LocalFile] = []
     missing: list[Reject] = []
     for given in paths:
@@ -59,11 +63,28 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[LocalFile], list[R
             found.append(LocalFile(root, str(given)))
         elif root.is_dir():
             for path in sorted(root.rglob("*")):
-                if path.is_file() and _looks_like_page_file(path.relative_to(root)):
+                if path.is_dir() or not _looks_like_page_file(path.relative_to(root)):
+                    continue
+                if path.is_file():
                     found.append(LocalFile(path, str(given)))
+                else:
+                    missing.append(_not_a_file(path, str(given)))
+        elif root.is_symlink() or root.exists():
+            missing.append(_not_a_file(root, str(given)))
         else:
             missing.append(Reject(str(given), str(given), "discover", "path_not_found", f"{given} does not exist"))
     return found, missing
+
+
+def _not_a_file(path: Path, source: str) -> Reject:
+    """A folder entry that is not a page file: never opened (a FIFO would block the read)."""
+    if path.is_symlink() and not path.exists():
+        return Reject(str(path), source, "discover", "broken_link", f"links to {os.readlink(path)}, which is missing")
+    kind = _KINDS.get(stat.S_IFMT(path.lstat().st_mode), "special file")
+    return Reject(str(path), source, "discover", "not_a_file", f"a {kind}, not a regular file")
+
+
+_KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 
 
 def _looks_like_page_file(relative: Path) -> bool:
@@ -72,35 +93,60 @@ def _looks_like_page_file(relative: Path) -> bool:
     return not relative.name.lower().endswith(_SKIP_SUFFIXES)
 
 
-class _TooLarge(Exception):
+class PageTooLarge(ValueError):
+    pass
+
+
+class BadGzip(ValueError):
     pass
 
 
 def _gunzip_bounded(content: bytes, max_bytes: int) -> bytes:
     """Decompress at most ``max_bytes``: a small file may expand to gigabytes."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    out = inflater.decompress(content, max_bytes + 1)
+    try:
+        out = inflater.decompress(content, max_bytes + 1)
+    except zlib.error as exc:
+        raise BadGzip(f"{type(exc).__name__}: {exc}") from exc
     if len(out) > max_bytes:
-        raise _TooLarge(f"decompresses to over {max_bytes:,} bytes")
+        raise PageTooLarge(f"decompresses to over {max_bytes:,} bytes")
     if not inflater.eof:
-        raise EOFError("truncated gzip stream")
+        raise BadGzip("EOFError: truncated gzip stream")
     return out
+
+
+def read_page_bytes(source: Path | BinaryIO, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    """A page's bytes from a regular file or a stream (stdin), gunzipped if gzipped, at most ``max_bytes``.
+
+    Raises ``OSError`` (unreadable, not a regular file), ``PageTooLarge`` or ``BadGzip``. A path is
+    opened without blocking and checked to be a regular file first: a FIFO is refused, not waited on.
+    """
+    if isinstance(source, Path):
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as stream:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(f"{source} is not a regular file")
+            if info.st_size > max_bytes:
+                raise PageTooLarge(f"{info.st_size:,} bytes, over the {max_bytes:,} limit")
+            content = stream.read(max_bytes + 1)
+    else:
+        content = source.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise PageTooLarge(f"over the {max_bytes:,}-byte limit")
+    if content.startswith(_GZIP_MAGIC):  # saved pages are often kept gzipped (page.html.gz)
+        content = _gunzip_bounded(content, max_bytes)
+    return content
 
 
 def read_file(local: LocalFile, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> RawPage | Reject:
     uri = str(local.path)
     try:
-        size = local.path.stat().st_size
-        if size > max_bytes:
-            return Reject(uri, local.source, "read", "too_large", f"{size:,} bytes, over the {max_bytes:,} limit")
-        content = local.path.read_bytes()
+        content = read_page_bytes(local.path, max_bytes=max_bytes)
     except OSError as exc:
         return Reject(uri, local.source, "read", "unreadable", f"{type(exc).__name__}: {exc}")
-    if content.startswith(_GZIP_MAGIC):  # saved pages are often kept gzipped (page.html.gz)
-        try:
-            content = _gunzip_bounded(content, max_bytes)
-        except (OSError, zlib.error, EOFError) as exc:
-            return Reject(uri, local.source, "read", "bad_gzip", f"{type(exc).__name__}: {exc}")
-        except _TooLarge as exc:
-            return Reject(uri, local.source, "read", "too_large", str(exc))
+    except PageTooLarge as exc:
+        return Reject(uri, local.source, "read", "too_large", str(exc))
+    except BadGzip as exc:
+        return Reject(uri, local.source, "read", "bad_gzip", str(exc))
     return RawPage(uri=uri, content=content, source=local.source, fetched_at=datetime.now(UTC))

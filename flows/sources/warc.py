@@ -51,6 +51,14 @@ _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$")
 
 
+class _QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
+    """warcio's iterator without its stderr warning for a record not followed by a newline: that
+    warning prints the next bytes of the file raw (binary junk on the console), and the record is
+    checked here anyway (``_check_whole``), its damage reported as a reject."""
+
+    INC_RECORD = ""
+
+
 class _Broken(Exception):
     """The archive cannot be read past this point; ``reason`` becomes the reject's reason."""
 
@@ -85,7 +93,7 @@ def _records(path: Path, *, source: str, max_bytes: int) -> Iterator[RawPage | R
         gzipped = stream.read(2) == _GZIP_MAGIC
         size = stream.seek(0, 2)
         stream.seek(0)
-        archive = ArchiveIterator(stream)
+        archive = _QuietArchiveIterator(stream)
         records = iter(archive)
         number = 0
         while True:

@@ -32,6 +32,7 @@ from flows.http.fetch import (
     Politeness,
     Validators,
 )
+from flows.http.weberrors import SourcesError
 from flows.sources.config import Source, load_sources, sources_from_flags
 from flows.sources.files import LocalFile, RawPage, Reject
 from flows.sources.warc import iter_warc
@@ -126,18 +127,25 @@ def plan_inputs(
     url_files: Sequence[str] = (),
     default_sources: str = DEFAULT_SOURCES_FILE,
 ) -> InputPlan:
-    """What a run reads. With nothing named, ``sources.toml`` (if present) or ``seeds/``.
+    """What a run reads. With nothing named, ``sources.toml`` (if present) or ``seeds/`` (if present).
+
+    A sources file without sources, or nothing named and neither default there, is a ``SourcesError``.
 
     Paths ending in ``.warc`` / ``.warc.gz`` are read as WARC archives.
     """
-    sources = load_sources(sources_file) if sources_file else []
+    sources = _some_sources(sources_file) if sources_file else []
     sources += sources_from_flags(feeds=feeds, sitemaps=sitemaps, url_files=url_files)
     paths = list(paths)
     if not sources and not paths:
         if Path(default_sources).is_file():
-            sources = load_sources(default_sources)
-        else:
+            sources = _some_sources(default_sources)
+        elif Path("seeds").is_dir():
             paths = ["seeds"]
+        else:
+            raise SourcesError(
+                f"nothing to ingest: name files or folders, a sources file (--sources), --feed, --sitemap or --urls"
+                f" (there is no ./{default_sources} and no ./seeds here)"
+            )
     plan = InputPlan()
     for path in paths:
         if path.lower().endswith((".warc", ".warc.gz")):
@@ -153,6 +161,14 @@ def plan_inputs(
         else:
             plan.web.append(source)
     return plan
+
+
+def _some_sources(path: str) -> list[Source]:
+    """The sources of a file that must name some: an empty one is a mistake, not a reason to read seeds/."""
+    sources = load_sources(path)
+    if not sources:
+        raise SourcesError(f"{path}: no [[source]] tables: nothing to ingest")
+    return sources
 
 
 _POLITENESS_KEYS = frozenset({"concurrency", "delay"})
