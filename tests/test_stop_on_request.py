@@ -59,6 +59,20 @@ def _flow_run_state(run_id: str):
     return asyncio.run(read())
 
 
+def _summary_artifact(run_id: str) -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    async def read():
+        wanted = ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary"]),
+                                flow_run_id=ArtifactFilterFlowRunId(any_=[uuid.UUID(run_id)]))  # fmt: skip
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=wanted)
+
+    [artifact] = asyncio.run(read())
+    return str(artifact.data)
+
+
 def _signal_when_held(pages, db, tmp_path, stop: signal.Signals, *, group: bool, env=None, point="load:3"):
     """Start a run, wait until it is held at ``point``, signal it; returns (process, seconds to exit, children)."""
     marker = tmp_path / "held"
@@ -105,6 +119,9 @@ def test_a_signalled_run_stops_fast_records_the_truth_and_the_next_run_finishes(
     assert len(rows["articles"]) == COMMITTED and set(rows["articles"]) <= set(reference["articles"])
     state = _flow_run_state(run_id)
     assert state.is_cancelled(), state
+    summary = _summary_artifact(run_id)  # the run page says why it ended, and what it had loaded
+    assert summary.startswith(f"# Interrupted by {stop.name}")
+    assert f"| interrupted | {COMMITTED} | {COMMITTED} |" in summary
     time.sleep(1)  # the parser workers see their pipe close
     assert not [command for child, command in children if _alive(child)]
 
