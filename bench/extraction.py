@@ -106,14 +106,14 @@ def _trafilatura_extract() -> Extractor:
 
 
 def _readability() -> Extractor:
-    import lxml.html
     from readability import Document
+
+    from parsers._body_peers import html_paragraphs
 
     def run(html: bytes, url: str | None) -> Extraction:
         doc = Document(html, url=url)
-        summary = lxml.html.fromstring(doc.summary(html_partial=True))
-        blocks = [el.text_content().strip() for el in summary.iter("p", "h1", "h2", "h3", "h4", "li", "pre")]
-        body = "\n\n".join(b for b in blocks if b) or summary.text_content().strip()
+        # every block of the summary, <div>s with running text included (as a reader sees it)
+        body = "\n\n".join(html_paragraphs(doc.summary(html_partial=True)))
         return Extraction(body, doc.short_title() or None)
 
     return run
