@@ -5,7 +5,8 @@ region check) and a second opinion (readability-lxml's paragraph scoring, a diff
 model). Agreement is measured on the field's unit, 4-word shingles, as containment: the
 share of one candidate's shingles found in the other.
 
-- Ours holds nothing worth the name (a blurb, a button): the peer with the most prose.
+- Ours holds nothing worth the name (a blurb, a button, a menu without one sentence of
+  running text): the peer, when it has more prose.
 - The peer's text lies almost wholly inside ours, and ours carries much more that the
   peer left out: both found the article, and the rest of ours is what a second model
   judged furniture (a related list, comments, a menu around the story), so the peer's
@@ -65,8 +66,10 @@ def containment(part: Counter[tuple[str, ...]], whole: Counter[tuple[str, ...]])
 
 
 def prose_chars(paragraphs: Sequence[str]) -> int:
-    """Characters in paragraphs that read as running text: long enough and holding a sentence end."""
-    return sum(len(p) for p in paragraphs if len(p) >= 80 and _SENTENCE_END.search(p))
+    """Characters in lines that read as running text: long enough and holding a sentence end
+    (line by line: a menu rendered as one block is many short lines)."""
+    lines = (line for p in paragraphs for line in p.split("\n"))
+    return sum(len(line) for line in lines if len(line) >= 80 and _SENTENCE_END.search(line))
 
 
 def doubtful(ours: Sequence[str], link_chars: int, region_chars: int) -> bool:
@@ -74,7 +77,7 @@ def doubtful(ours: Sequence[str], link_chars: int, region_chars: int) -> bool:
     nothing, a text much longer or much shorter than the page's densest prose region, or
     a text with many of its characters in links."""
     length = sum(len(p) for p in ours)
-    if length < EMPTY or link_chars >= LINKY * length:
+    if length < EMPTY or link_chars >= LINKY * length or prose_chars(ours) < EMPTY:
         return True
     return region_chars > 0 and not SHORTER <= length / region_chars < LONGER
 
@@ -89,7 +92,7 @@ def choose(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
     if not peer:
         return "ours", ours
     ours_len, peer_len = sum(len(p) for p in ours), sum(len(p) for p in peer)
-    if ours_len < EMPTY:
+    if ours_len < EMPTY or prose_chars(ours) < EMPTY:  # a blurb, or a menu: no running text
         if prose_chars(peer) > max(prose_chars(ours), 100) or not ours and peer_len >= EMPTY:
             return "peer", peer
         return "ours", ours
@@ -111,7 +114,7 @@ def choose_unmarked(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
     ours_len, peer_len = sum(len(p) for p in ours), sum(len(p) for p in peer)
     if peer_len < EMPTY:
         return "ours", ours
-    if ours_len >= EMPTY:
+    if ours_len >= EMPTY and prose_chars(ours) >= min(EMPTY, prose_chars(peer)):
         mine, theirs = shingles("\n".join(ours)), shingles("\n".join(peer))
         if containment(mine, theirs) < DISAGREE and containment(theirs, mine) < DISAGREE:
             return "ours", ours
