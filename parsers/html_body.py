@@ -58,7 +58,9 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     Fundus keeps it), so it is off by default.
     """
     titles = _title_keys(tree, metadata)
-    unmarked = not _MARKED_ARTICLE(tree)
+    # on a page without article markup readability's is the first choice: ask it before our
+    # pre-cleaning, whose class vocabulary is tuned to modern markup (it copies the tree anyway)
+    unmarked = None if _MARKED_ARTICLE(tree) else readability_paragraphs(tree)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
     payloads = script_payloads(tree)
@@ -159,18 +161,20 @@ _TRACE: list[dict[str, Any]] | None = None
 
 
 def _second_opinion(
-    blocks: list[_Block], tree: Any, titles: set[str], region: Region | None, unmarked: bool
+    blocks: list[_Block], tree: Any, titles: set[str], region: Region | None, unmarked: list[str] | None
 ) -> list[_Block]:
     """readability-lxml's article against ours (``_body_vote``): always on a page that marks
-    no article up, else only when cheap evidence doubts ours."""
+    no article up (``unmarked`` holds readability's paragraphs then), else only when cheap
+    evidence doubts ours."""
     texts = [b.text for b in blocks]
-    if not unmarked and not doubtful(texts, sum(b.link_chars for b in blocks), region.mass if region else 0):
+    if unmarked is None and not doubtful(texts, sum(b.link_chars for b in blocks), region.mass if region else 0):
         return blocks
-    peer = _filter([_Block("p", text, 0) for text in readability_paragraphs(tree)], titles)
+    paragraphs = readability_paragraphs(tree) if unmarked is None else unmarked
+    peer = _filter([_Block("p", text, 0) for text in paragraphs], titles)
     peer_texts = [b.text for b in peer]
-    who, _ = choose_unmarked(texts, peer_texts) if unmarked else choose(texts, peer_texts)
+    who, _ = choose(texts, peer_texts) if unmarked is None else choose_unmarked(texts, peer_texts)
     if _TRACE is not None:
-        _TRACE.append(dict(ours=texts, peer=peer_texts, who=who, unmarked=unmarked))
+        _TRACE.append(dict(ours=texts, peer=peer_texts, who=who, unmarked=unmarked is not None))
     if who == "peer":
         if _DEBUG is not None:
             _DEBUG.append(("vote-peer", str(len(peer))))
