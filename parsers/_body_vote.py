@@ -16,6 +16,8 @@ share of one candidate's shingles found in the other.
   cut (a story split by an ad, a list our filters took for links), so the peer wins.
   Distinct shingles here, as sets: a page that prints the story twice (a print copy, a
   teaser of the same text) doubles a peer's text without adding to it.
+- Ours is short (a blurb, an "about" box) and the peer found, elsewhere in the page, at
+  least twice its running text: the peer.
 - Otherwise ours stands: where the two disagree on the whole region, neither's word is
   better than ours on the pages we measured, so no swap on disagreement alone.
 
@@ -36,7 +38,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["choose", "choose_unmarked", "containment", "doubtful", "prose_chars", "shingles"]
+__all__ = ["choose", "choose_unmarked", "closer", "containment", "doubtful", "prose_chars", "shingles"]
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
@@ -48,6 +50,7 @@ OUTSIDE = 0.7  # ... and ours is not inside the peer's when less than this share
 MIN_PROSE_SHARE = 0.3  # the peer keeps at least this share of our prose (not just a caption)
 MIN_PEER_CHARS = 200
 EMPTY = 200  # ours under this many characters holds no article
+SHORT = 600  # ours under this many characters may be a blurb beside the article
 GROW = 1.3  # the peer holds this many times our distinct shingles ...
 EXTRA_PROSE = 0.3  # ... and this share of what it adds is prose
 
@@ -77,7 +80,7 @@ def doubtful(ours: Sequence[str], link_chars: int, region_chars: int) -> bool:
     nothing, a text much longer or much shorter than the page's densest prose region, or
     a text with many of its characters in links."""
     length = sum(len(p) for p in ours)
-    if length < EMPTY or link_chars >= LINKY * length or prose_chars(ours) < EMPTY:
+    if length < SHORT or link_chars >= LINKY * length or prose_chars(ours) < EMPTY:
         return True
     return region_chars > 0 and not SHORTER <= length / region_chars < LONGER
 
@@ -103,10 +106,25 @@ def choose(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
         return "peer", peer
     if _completes(ours, peer, set(mine)):
         return "peer", peer
+    if ours_len < SHORT and prose_chars(peer) >= 2 * prose_chars(ours) and containment(mine, theirs) < DISAGREE:
+        return "peer", peer  # a short text elsewhere than a much longer article: a blurb
     return "ours", ours
 
 
 DISAGREE = 0.3  # on an unmarked page, under this containment both ways the two chose different boxes
+
+
+def closer(first: list[str], second: list[str], peer: list[str]) -> bool:
+    """``first`` agrees with the peer better than ``second`` does (shingle F1 against it)."""
+    theirs = shingles("\n".join(peer))
+
+    def agreement(candidate: list[str]) -> float:
+        mine = shingles("\n".join(candidate))
+        common = sum((mine & theirs).values())
+        total = sum(mine.values()) + sum(theirs.values())
+        return 2 * common / total if total else 0.0
+
+    return agreement(first) > agreement(second)
 
 
 def choose_unmarked(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:

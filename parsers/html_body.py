@@ -45,7 +45,7 @@ from parsers._body_furniture import furniture_reason
 from parsers._body_peers import readability_paragraphs, trafilatura_paragraphs
 from parsers._body_region import Region, find_region, region_blocks
 from parsers._body_scripts import embedded_story, script_payloads
-from parsers._body_vote import choose, choose_unmarked, doubtful
+from parsers._body_vote import choose, choose_unmarked, closer, doubtful
 
 __all__ = ["extract_body"]
 
@@ -69,14 +69,16 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
         _DEBUG.extend(("preclean", " ".join(el.text_content().split())) for el in dropped)
     region = find_region(tree, heading)  # 2
     blocks = _filter(_extract(tree), titles)  # 3, 4
+    overruled: list[_Block] | None = None  # the extractor's blocks, when the region check replaced them
     if region is not None and _misses_region(blocks, region):  # 5
-        blocks = _rescue(blocks, region, titles)
+        rescued = _rescue(blocks, region, titles)
+        overruled, blocks = (blocks if rescued is not blocks and blocks else None), rescued
     if payloads and sum(len(b.text) for b in blocks) < _SHORT:  # 5b
         blocks = _from_scripts(blocks, payloads, titles)
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
     if not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS:  # 7
-        blocks = _second_opinion(blocks, tree, titles, region, unmarked)
+        blocks = _second_opinion(blocks, tree, titles, region, unmarked, overruled)
     blocks = _without_furniture(blocks)  # 8
     if standfirst:  # 9
         blocks = _with_lead(blocks, tree, metadata, heading)
@@ -161,17 +163,29 @@ _TRACE: list[dict[str, Any]] | None = None
 
 
 def _second_opinion(
-    blocks: list[_Block], tree: Any, titles: set[str], region: Region | None, unmarked: list[str] | None
+    blocks: list[_Block],
+    tree: Any,
+    titles: set[str],
+    region: Region | None,
+    unmarked: list[str] | None,
+    overruled: list[_Block] | None,
 ) -> list[_Block]:
     """readability-lxml's article against ours (``_body_vote``): always on a page that marks
     no article up (``unmarked`` holds readability's paragraphs then), else only when cheap
-    evidence doubts ours."""
+    evidence doubts ours. When our region check ``overruled`` the extractor, our two
+    candidates disagree, and the peer's text is the third vote between them."""
     texts = [b.text for b in blocks]
-    if unmarked is None and not doubtful(texts, sum(b.link_chars for b in blocks), region.mass if region else 0):
+    region_chars = region.mass if region else 0
+    if unmarked is None and overruled is None and not doubtful(texts, sum(b.link_chars for b in blocks), region_chars):
         return blocks
     paragraphs = readability_paragraphs(tree) if unmarked is None else unmarked
     peer = _filter([_Block("p", text, 0) for text in paragraphs], titles)
     peer_texts = [b.text for b in peer]
+    if overruled is not None and peer_texts:
+        if closer([b.text for b in overruled], texts, peer_texts):
+            if _DEBUG is not None:
+                _DEBUG.append(("vote-extractor", str(len(overruled))))
+            blocks, texts = overruled, [b.text for b in overruled]
     who, _ = choose(texts, peer_texts) if unmarked is None else choose_unmarked(texts, peer_texts)
     if _TRACE is not None:
         _TRACE.append(dict(ours=texts, peer=peer_texts, who=who, unmarked=unmarked is not None))
