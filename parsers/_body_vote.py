@@ -25,7 +25,8 @@ On a page that marks no article up (no ``<article>``, ``<main>``, ``role=main`` 
 ``itemprop=articleBody``: the table layouts of the 2000s, many blogs), the roles turn:
 trafilatura's tree walk leans on such markup and readability's paragraph scoring does
 not, so readability's article is the first choice (``choose_unmarked``) and ours is the
-check: ours when readability found nothing, or when the two share almost nothing (one of
+check: ours when readability found nothing (but a short post of a few sentences that ours
+holds among other things is readability's), or when the two share almost nothing (one of
 them took a wrong box, and ours has the title, region and furniture filters behind it).
 
 No rule looks at a site, a URL or a page's words; only at shingle overlap and at the shape
@@ -111,6 +112,7 @@ def choose(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
     return "ours", ours
 
 
+MIN_POST = 100  # a post shorter than this is a caption or a button
 DISAGREE = 0.3  # on an unmarked page, under this containment both ways the two chose different boxes
 
 
@@ -131,6 +133,10 @@ def choose_unmarked(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
     """The choice on a page without article markup: the peer first, ours as the check."""
     ours_len, peer_len = sum(len(p) for p in ours), sum(len(p) for p in peer)
     if peer_len < EMPTY:
+        # a short post: the peer's few sentences, when ours holds them among other things
+        short_post = peer_len >= MIN_POST and _SENTENCE_END.search(peer[-1]) is not None
+        if short_post and containment(shingles("\n".join(peer)), shingles("\n".join(ours))) >= INSIDE:
+            return "peer", peer
         return "ours", ours
     if ours_len >= EMPTY and prose_chars(ours) >= min(EMPTY, prose_chars(peer)):
         mine, theirs = shingles("\n".join(ours)), shingles("\n".join(peer))

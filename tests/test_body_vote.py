@@ -48,3 +48,22 @@ def test_a_peer_that_completes_a_cut_story_wins() -> None:
     # ... but not when what it adds is a list of links, nor when it prints the story twice
     assert choose(STORY[:3], STORY[:3] + RELATED)[0] == "ours"
     assert choose(STORY, STORY + STORY)[0] == "ours"
+
+
+def test_a_table_layout_story_without_paragraph_tags_is_found_not_its_menu() -> None:
+    from parsers import extract_article
+
+    lines = [
+        f"Line {i}: the county board met on Monday night and agreed, after a long debate about costs, "
+        f"to rebuild the bridge over the creek by {2009 + i}."
+        for i in range(8)
+    ]
+    menu = "".join(f"<tr><td><a href='/s{i}'>Section {i}</a></td></tr>" for i in range(30))
+    page = (
+        "<html><head><title>Board backs bridge</title></head><body><table><tr>"
+        f"<td><table>{menu}</table></td><td><font size=2>{'<br><br>'.join(lines)}</font></td>"
+        "</tr></table></body></html>"
+    )
+    body = extract_article(page.encode()).body
+    assert all(line in body for line in lines)
+    assert "Section 1" not in body
