@@ -39,7 +39,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["choose", "choose_unmarked", "closer", "containment", "doubtful", "prose_chars", "shingles"]
+__all__ = [
+    "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "doubtful", "prose_chars", "shingles",
+]
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
@@ -114,6 +116,18 @@ def choose(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
 
 MIN_POST = 100  # a post shorter than this is a caption or a button
 DISAGREE = 0.3  # on an unmarked page, under this containment both ways the two chose different boxes
+
+
+def agrees_with_region(peer: list[str], region: list[str]) -> bool:
+    """The peer's article and the page's densest prose region are the same text: most of each
+    lies in the other, and it is running text, not a blurb."""
+    if prose_chars(peer) < SHORT or prose_chars(region) < SHORT:
+        return False
+    theirs, dense = shingles("\n".join(peer)), shingles("\n".join(region))
+    return containment(dense, theirs) >= REGION_AGREES and containment(theirs, dense) >= REGION_AGREES
+
+
+REGION_AGREES = 0.8
 
 
 def closer(first: list[str], second: list[str], peer: list[str]) -> bool:

@@ -45,7 +45,7 @@ from parsers._body_furniture import furniture_reason
 from parsers._body_peers import readability_paragraphs, trafilatura_paragraphs
 from parsers._body_region import Region, find_region, region_blocks
 from parsers._body_scripts import embedded_story, script_payloads
-from parsers._body_vote import choose, choose_unmarked, closer, doubtful
+from parsers._body_vote import agrees_with_region, choose, choose_unmarked, closer, doubtful
 
 __all__ = ["extract_body"]
 
@@ -68,16 +68,20 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     if _DEBUG is not None:
         _DEBUG.extend(("preclean", " ".join(el.text_content().split())) for el in dropped)
     region = find_region(tree, heading)  # 2
-    blocks = _filter(_extract(tree), titles)  # 3, 4
     overruled: list[_Block] | None = None  # the extractor's blocks, when the region check replaced them
-    if region is not None and _misses_region(blocks, region):  # 5
-        rescued = _rescue(blocks, region, titles)
-        overruled, blocks = (blocks if rescued is not blocks and blocks else None), rescued
-    if payloads and sum(len(b.text) for b in blocks) < _SHORT:  # 5b
-        blocks = _from_scripts(blocks, payloads, titles)
+    corroborated = _corroborated(unmarked, region, titles)
+    if corroborated is not None:  # 2b: readability and the density vote agree: no need for step 3
+        blocks = corroborated
+    else:
+        blocks = _filter(_extract(tree), titles)  # 3, 4
+        if region is not None and _misses_region(blocks, region):  # 5
+            rescued = _rescue(blocks, region, titles)
+            overruled, blocks = (blocks if rescued is not blocks and blocks else None), rescued
+        if payloads and sum(len(b.text) for b in blocks) < _SHORT:  # 5b
+            blocks = _from_scripts(blocks, payloads, titles)
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
-    if not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS:  # 7
+    if corroborated is None and (not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS):  # 7
         blocks = _second_opinion(blocks, tree, titles, region, unmarked, overruled)
     blocks = _without_furniture(blocks)  # 8
     if standfirst:  # 9
@@ -146,6 +150,19 @@ def _rescue(blocks: list[_Block], region: Region, titles: set[str]) -> list[_Blo
 
 
 _SHORT = 300
+def _corroborated(unmarked: list[str] | None, region: Region | None, titles: set[str]) -> list[_Block] | None:
+    """On a page without article markup, readability's article when our independent density
+    vote found the same place: two models agree, and the third (trafilatura) need not run."""
+    if unmarked is None or region is None:
+        return None
+    peer = _filter([_Block("p", text, 0) for text in unmarked], titles)
+    if not agrees_with_region([b.text for b in peer], region.blocks):
+        return None
+    if _DEBUG is not None:
+        _DEBUG.append(("corroborated", str(len(peer))))
+    return peer
+
+
 def _without_furniture(blocks: list[_Block]) -> list[_Block]:
     texts = [b.text for b in blocks]
     kept = []
