@@ -280,12 +280,11 @@ def run(corpus_dir: Path, names: list[str], limit: int | None = None, *, as_text
         row = score(name, pages, results[name], spent[name])
         row.failures = failures[name]
         rows.append(row)
-    peers = [r.page_f1 for r in rows if r.extractor not in ("ours", REFERENCE)]
+    peers = [r.page_f1 for r in rows if r.extractor != "ours"]
     if rows and rows[0].extractor == "ours" and peers:
         rows[0].collapses = len(collapses(rows[0].page_f1, peers))
         for row in rows[1:]:
-            if row.extractor != REFERENCE:
-                row.collapses = len(collapses(row.page_f1, [rows[0].page_f1]))
+            row.collapses = len(collapses(row.page_f1, [rows[0].page_f1]))
     reference = next((r.pages_per_s for r in rows if r.extractor == REFERENCE), None)
     for row in rows:
         row.ratio_to_trafilatura = row.pages_per_s / reference if reference else None

@@ -82,7 +82,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
     if corroborated is None and (not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS):  # 7
-        blocks = _second_opinion(blocks, tree, titles, region, unmarked, overruled)
+        blocks = _second_opinion(blocks, tree, titles, unmarked, overruled)
     blocks = _without_furniture(blocks)  # 8
     if standfirst:  # 9
         blocks = _with_lead(blocks, tree, metadata, heading)
@@ -183,7 +183,6 @@ def _second_opinion(
     blocks: list[_Block],
     tree: Any,
     titles: set[str],
-    region: Region | None,
     unmarked: list[str] | None,
     overruled: list[_Block] | None,
 ) -> list[_Block]:
@@ -192,8 +191,7 @@ def _second_opinion(
     evidence doubts ours. When our region check ``overruled`` the extractor, our two
     candidates disagree, and the peer's text is the third vote between them."""
     texts = [b.text for b in blocks]
-    region_chars = region.mass if region else 0
-    if unmarked is None and overruled is None and not doubtful(texts, sum(b.link_chars for b in blocks), region_chars):
+    if unmarked is None and overruled is None and not doubtful(texts):
         return blocks
     paragraphs = readability_paragraphs(tree) if unmarked is None else unmarked
     peer = _filter([_Block("p", text, 0) for text in paragraphs], titles)

@@ -19,8 +19,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.corpora]
 # body F1 floors, a little under what was measured when set (see the README table)
 # (measured 0.977, 0.970, 0.936, 0.884, 0.939)
 FLOORS = {"article-extraction": 0.970, "publishers": 0.963, "l3s-gn1": 0.930, "dragnet": 0.877, "wcxb": 0.932}
-# collapses against trafilatura when set (none on any of the five)
-MAX_COLLAPSES = dict.fromkeys(FLOORS, 0)
+# collapses against trafilatura's extract() when set: none, but for two dragnet blog front pages
+# whose ground truth is another post than the first one (as before issue 14)
+MAX_COLLAPSES = {**dict.fromkeys(FLOORS, 0), "dragnet": 2}
 
 
 def _bodies(pages: list[CorpusPage]) -> list[str]:
