@@ -21,7 +21,9 @@ from typing import Any
 
 import trafilatura
 from lxml import etree
+from lxml_html_clean import Cleaner
 from readability import Document
+from readability.readability import REGEXES
 
 __all__ = ["html_paragraphs", "readability_paragraphs", "trafilatura_paragraphs"]
 
@@ -37,10 +39,33 @@ _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2009\u200a\u202f\u200b]+")
 _PARAGRAPH_BREAK = "\ue000\ue001"  # two private-use characters: not found in a page's text
 
 
+# readability's own cleaner with one difference: ``javascript=False``. That pass rewrites every
+# link of the page to strip ``javascript:`` targets, a third of readability's time on a modern
+# page, and no link target reaches the text.
+_CLEANER = Cleaner(
+    scripts=True, javascript=False, comments=True, style=True, links=True, meta=False, add_nofollow=False,
+    page_structure=False, processing_instructions=True, embedded=False, frames=False, forms=False,
+    annoying_tags=False, remove_unknown_tags=False, safe_attrs_only=False,
+)
+
+
+class _Readability(Document):  # type: ignore[misc]  # untyped library class
+    """readability-lxml's Document, given our parsed tree (no second parse, no URL rewriting)."""
+
+    def _parse(self, input: Any) -> Any:  # noqa: A002  # the library's own parameter name
+        self.encoding = "utf-8"
+        for el in input.xpath("//*[@hidden]"):
+            el.drop_tree()
+        for el in input.xpath("//*[@style]"):
+            if REGEXES["displayNoneRe"].search(el.get("style")):
+                el.drop_tree()
+        return _CLEANER.clean_html(input)
+
+
 def readability_paragraphs(tree: Any) -> list[str]:
     """readability-lxml's article of ``tree`` (left untouched) as paragraphs."""
     try:
-        summary = Document(deepcopy(tree)).summary(html_partial=True)
+        summary = _Readability(deepcopy(tree)).summary(html_partial=True)
     except Exception:  # readability raises bare Exceptions on pages it cannot read
         return []
     return html_paragraphs(summary)
