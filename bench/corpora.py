@@ -13,12 +13,13 @@ import gzip
 import json
 import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 __all__ = [
     "CORPORA_DIR",
@@ -90,7 +91,9 @@ def load_corpus(name: str, root: Path = CORPORA_DIR, limit: int | None = None) -
 
 def render_as_text(html: bytes | str) -> str:
     """A page as a browser's "save as text" gives it: no script/style/noscript, ``get_text("\\n")``."""
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():  # pages that open with an XML declaration are still HTML here
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript"]):
         tag.decompose()
     return soup.get_text("\n")

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.corpora import CorpusPage, body_scores, load_corpus
+from bench.corpora import CorpusPage, body_scores, load_corpus, page_counts, render_as_text
 
 __all__ = ["Extraction", "Row", "main", "run", "score"]
 
@@ -60,6 +60,8 @@ class Row:
     pages_per_s: float
     ratio_to_trafilatura: float | None = None
     failures: int = 0
+    collapses: int | None = None  # pages where this one scores < 0.2 and some peer >= 0.8 (ours only)
+    page_f1: list[float] = field(default_factory=list, repr=False)
 
 
 Extractor = Callable[[bytes, str | None], Extraction]
@@ -104,14 +106,14 @@ def _trafilatura_extract() -> Extractor:
 
 
 def _readability() -> Extractor:
-    import lxml.html
     from readability import Document
+
+    from parsers._body_peers import html_paragraphs
 
     def run(html: bytes, url: str | None) -> Extraction:
         doc = Document(html, url=url)
-        summary = lxml.html.fromstring(doc.summary(html_partial=True))
-        blocks = [el.text_content().strip() for el in summary.iter("p", "h1", "h2", "h3", "h4", "li", "pre")]
-        body = "\n\n".join(b for b in blocks if b) or summary.text_content().strip()
+        # every block of the summary, <div>s with running text included (as a reader sees it)
+        body = "\n\n".join(html_paragraphs(doc.summary(html_partial=True)))
         return Extraction(body, doc.short_title() or None)
 
     return run
@@ -191,6 +193,22 @@ def author_f1(predicted: list[str], expected: list[str]) -> float:
 
 # --- running ------------------------------------------------------------------------------
 
+COLLAPSE_BELOW = 0.2  # ours under this ...
+PEER_FINE = 0.8  # ... where some peer reaches this: a collapse
+
+
+def _page_f1(predicted: str, expected: str) -> float:
+    tp, fp, fn = page_counts(predicted, expected)
+    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def collapses(ours: list[float], peers: list[list[float]]) -> list[int]:
+    """Indexes of pages where ours scores under ``COLLAPSE_BELOW`` and a peer reaches ``PEER_FINE``."""
+    return [
+        i for i, f1 in enumerate(ours)
+        if f1 < COLLAPSE_BELOW and any(peer[i] >= PEER_FINE for peer in peers)
+    ]
+
 
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
@@ -219,7 +237,9 @@ def score(name: str, pages: list[CorpusPage], results: list[Extraction], seconds
     authors = [
         author_f1(r.authors, p.truth["authors"]) for r, p in pairs if "authors" in fields and "authors" in p.truth
     ]
+    page_f1 = [_page_f1(r.body, p.truth.get("body", "")) for r, p in pairs]
     return Row(
+        page_f1=page_f1,
         extractor=name,
         pages=len(pages),
         body_f1=scores.f1,
@@ -232,10 +252,15 @@ def score(name: str, pages: list[CorpusPage], results: list[Extraction], seconds
     )
 
 
-def run(corpus_dir: Path, names: list[str], limit: int | None = None) -> list[Row]:
+def run(corpus_dir: Path, names: list[str], limit: int | None = None, *, as_text: bool = False) -> list[Row]:
     """Every extractor on every page, interleaved page by page so that load on the
-    machine falls on all of them alike; time is this process's CPU time."""
+    machine falls on all of them alike; time is this process's CPU time.
+
+    ``as_text``: feed each page as its plain-text dump (``bench.corpora.render_as_text``)
+    instead of its HTML (peers that only read HTML then see it too, as text)."""
     pages = load_corpus(corpus_dir.name, root=corpus_dir.parent, limit=limit)
+    if as_text:
+        pages = [CorpusPage(p.name, render_as_text(p.html).encode("utf-8"), p.truth) for p in pages]
     extractors = {name: EXTRACTORS[name]() for name in names}
     results: dict[str, list[Extraction]] = {name: [] for name in names}
     spent = dict.fromkeys(names, 0.0)
@@ -255,6 +280,11 @@ def run(corpus_dir: Path, names: list[str], limit: int | None = None) -> list[Ro
         row = score(name, pages, results[name], spent[name])
         row.failures = failures[name]
         rows.append(row)
+    peers = [r.page_f1 for r in rows if r.extractor != "ours"]
+    if rows and rows[0].extractor == "ours" and peers:
+        rows[0].collapses = len(collapses(rows[0].page_f1, peers))
+        for row in rows[1:]:
+            row.collapses = len(collapses(row.page_f1, [rows[0].page_f1]))
     reference = next((r.pages_per_s for r in rows if r.extractor == REFERENCE), None)
     for row in rows:
         row.ratio_to_trafilatura = row.pages_per_s / reference if reference else None
@@ -262,7 +292,8 @@ def run(corpus_dir: Path, names: list[str], limit: int | None = None) -> list[Ro
 
 
 def format_table(rows: list[Row]) -> str:
-    cols = ["extractor", "body F1", "P", "R", "title", "day", "authors F1", "pages/s", "x trafilatura"]
+    cols = ["extractor", "body F1", "P", "R", "collapses", "title", "day", "authors F1", "pages/s",
+            "x trafilatura"]
     lines = [cols]
 
     def pct(v: float | None) -> str:
@@ -271,7 +302,7 @@ def format_table(rows: list[Row]) -> str:
     for r in rows:
         lines.append([
             r.extractor + (f" ({r.failures} errors)" if r.failures else ""),
-            pct(r.body_f1), pct(r.body_p), pct(r.body_r),
+            pct(r.body_f1), pct(r.body_p), pct(r.body_r), "-" if r.collapses is None else str(r.collapses),
             pct(r.title_match), pct(r.day_correct), pct(r.author_f1),
             f"{r.pages_per_s:.1f}", "-" if r.ratio_to_trafilatura is None else f"{r.ratio_to_trafilatura:.2f}",
         ])
@@ -292,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated: trafilatura, readability, newspaper4k ('' for none)")
     parser.add_argument("--json", type=Path, help="also write the table as JSON here")
     parser.add_argument("--limit", type=int, help="only the first N pages (quick runs)")
+    parser.add_argument("--text", action="store_true", help="feed each page as its plain-text dump")
+    parser.add_argument("--pages", type=Path, help="write per-page body F1 of every extractor here (TSV)")
     args = parser.parse_args(argv)
     peers = [p.strip() for p in args.peers.split(",") if p.strip()]
     unknown = [p for p in peers if p not in EXTRACTORS or p == "ours"]
@@ -300,12 +333,20 @@ def main(argv: list[str] | None = None) -> int:
     names = ["ours", *peers]
     if "trafilatura" in peers or REFERENCE not in peers:
         names.insert(names.index("trafilatura") + 1 if "trafilatura" in names else len(names), REFERENCE)
-    rows = run(args.corpus_dir, list(dict.fromkeys(names)), limit=args.limit)
+    rows = run(args.corpus_dir, list(dict.fromkeys(names)), limit=args.limit, as_text=args.text)
     print(f"{args.corpus_dir.name}: {rows[0].pages} pages")
     print(format_table(rows))
     if args.json:
-        payload: dict[str, Any] = {"corpus": str(args.corpus_dir), "rows": [asdict(r) for r in rows]}
+        payload: dict[str, Any] = {
+            "corpus": str(args.corpus_dir),
+            "rows": [{k: v for k, v in asdict(r).items() if k != "page_f1"} for r in rows],
+        }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    if args.pages:
+        names_ = [p.name for p in load_corpus(args.corpus_dir.name, root=args.corpus_dir.parent, limit=args.limit)]
+        lines = ["page\t" + "\t".join(r.extractor for r in rows)]
+        lines += [name + "\t" + "\t".join(f"{r.page_f1[i]:.3f}" for r in rows) for i, name in enumerate(names_)]
+        args.pages.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 

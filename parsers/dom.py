@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypeAlias
 
 import lxml.html
 from lxml import etree
@@ -11,7 +12,7 @@ from parsers.errors import EmptyDocument
 
 __all__ = ["HtmlTree", "parse_html"]
 
-HtmlTree = lxml.html.HtmlElement
+HtmlTree: TypeAlias = lxml.html.HtmlElement
 
 # The text is already decoded, so the parser gets UTF-8 bytes and is told so:
 # lxml refuses str input that carries an XML encoding declaration.

@@ -16,7 +16,12 @@ Cascade (comments carry the same numbers):
    shipped inside a script for client rendering (``_body_scripts``);
 6. the page's own JSON-LD ``articleBody``, when whole: what trails after the story's
    last shared sentence is furniture;
-7. optionally, the standfirst put back.
+7. a second opinion, when there is no articleBody to check against: readability-lxml's
+   article, chosen over ours by agreement (``_body_vote``); and when neither found text,
+   trafilatura with its own fallbacks (``_body_peers``), before giving up;
+8. furniture inside the story's container: consent placeholders, script state, calls to
+   the reader and status notes at the edges, a kicker over the text (``_body_furniture``);
+9. optionally, the standfirst put back.
 
 Set ``_DEBUG`` to a list to collect ``(stage, text)`` for everything dropped (bench/dev).
 """
@@ -36,8 +41,11 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from parsers._body_clean import preclean
+from parsers._body_furniture import furniture_reason
+from parsers._body_peers import readability_paragraphs, trafilatura_paragraphs
 from parsers._body_region import Region, find_region, region_blocks
 from parsers._body_scripts import embedded_story, script_payloads
+from parsers._body_vote import agrees_with_region, choose, choose_unmarked, closer, doubtful
 
 __all__ = ["extract_body"]
 
@@ -50,6 +58,9 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     Fundus keeps it), so it is off by default.
     """
     titles = _title_keys(tree, metadata)
+    # on a page without article markup readability's is the first choice: ask it before our
+    # pre-cleaning, whose class vocabulary is tuned to modern markup (it copies the tree anyway)
+    unmarked = None if _MARKED_ARTICLE(tree) else readability_paragraphs(tree)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
     payloads = script_payloads(tree)
@@ -57,14 +68,23 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     if _DEBUG is not None:
         _DEBUG.extend(("preclean", " ".join(el.text_content().split())) for el in dropped)
     region = find_region(tree, heading)  # 2
-    blocks = _filter(_extract(tree), titles)  # 3, 4
-    if region is not None and _misses_region(blocks, region):  # 5
-        blocks = _rescue(blocks, region, titles)
-    if payloads and sum(len(b.text) for b in blocks) < _SHORT:  # 5b
-        blocks = _from_scripts(blocks, payloads, titles)
+    overruled: list[_Block] | None = None  # the extractor's blocks, when the region check replaced them
+    corroborated = _corroborated(unmarked, region, titles)
+    if corroborated is not None:  # 2b: readability and the density vote agree: no need for step 3
+        blocks = corroborated
+    else:
+        blocks = _filter(_extract(tree), titles)  # 3, 4
+        if region is not None and _misses_region(blocks, region):  # 5
+            rescued = _rescue(blocks, region, titles)
+            overruled, blocks = (blocks if rescued is not blocks and blocks else None), rescued
+        if payloads and sum(len(b.text) for b in blocks) < _SHORT:  # 5b
+            blocks = _from_scripts(blocks, payloads, titles)
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
-    if standfirst:  # 7
+    if corroborated is None and (not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS):  # 7
+        blocks = _second_opinion(blocks, tree, titles, unmarked, overruled)
+    blocks = _without_furniture(blocks)  # 8
+    if standfirst:  # 9
         blocks = _with_lead(blocks, tree, metadata, heading)
     text = "\n\n".join(b.text for b in blocks)
     # a few words are a menu or a button picked up from an empty page, not an article
@@ -130,6 +150,69 @@ def _rescue(blocks: list[_Block], region: Region, titles: set[str]) -> list[_Blo
 
 
 _SHORT = 300
+def _corroborated(unmarked: list[str] | None, region: Region | None, titles: set[str]) -> list[_Block] | None:
+    """On a page without article markup, readability's article when our independent density
+    vote found the same place: two models agree, and the third (trafilatura) need not run."""
+    if unmarked is None or region is None:
+        return None
+    peer = _filter([_Block("p", text, 0) for text in unmarked], titles)
+    if not agrees_with_region([b.text for b in peer], region.blocks):
+        return None
+    if _DEBUG is not None:
+        _DEBUG.append(("corroborated", str(len(peer))))
+    return peer
+
+
+def _without_furniture(blocks: list[_Block]) -> list[_Block]:
+    texts = [b.text for b in blocks]
+    kept = []
+    for i, block in enumerate(blocks):
+        reason = furniture_reason(texts, i)
+        if reason is None:
+            kept.append(block)
+        elif _DEBUG is not None:
+            _DEBUG.append((reason, block.text))
+    return kept
+
+
+_MARKED_ARTICLE = etree.XPath("boolean(//article | //main | //*[@role='main'] | //*[@itemprop='articleBody'])")
+_TRACE: list[dict[str, Any]] | None = None
+
+
+def _second_opinion(
+    blocks: list[_Block],
+    tree: Any,
+    titles: set[str],
+    unmarked: list[str] | None,
+    overruled: list[_Block] | None,
+) -> list[_Block]:
+    """readability-lxml's article against ours (``_body_vote``): always on a page that marks
+    no article up (``unmarked`` holds readability's paragraphs then), else only when cheap
+    evidence doubts ours. When our region check ``overruled`` the extractor, our two
+    candidates disagree, and the peer's text is the third vote between them."""
+    texts = [b.text for b in blocks]
+    if unmarked is None and overruled is None and not doubtful(texts):
+        return blocks
+    paragraphs = readability_paragraphs(tree) if unmarked is None else unmarked
+    peer = _filter([_Block("p", text, 0) for text in paragraphs], titles)
+    peer_texts = [b.text for b in peer]
+    if overruled is not None and peer_texts:
+        if closer([b.text for b in overruled], texts, peer_texts):
+            if _DEBUG is not None:
+                _DEBUG.append(("vote-extractor", str(len(overruled))))
+            blocks, texts = overruled, [b.text for b in overruled]
+    who, _ = choose(texts, peer_texts) if unmarked is None else choose_unmarked(texts, peer_texts)
+    if _TRACE is not None:
+        _TRACE.append(dict(ours=texts, peer=peer_texts, who=who, unmarked=unmarked is not None))
+    if who == "peer":
+        if _DEBUG is not None:
+            _DEBUG.append(("vote-peer", str(len(peer))))
+        blocks = peer
+    if sum(len(b.text) for b in blocks) < _MIN_CHARS:  # nobody found the article: the slow cascade
+        last = _filter([_Block("p", text, 0) for text in trafilatura_paragraphs(tree)], titles)
+        if sum(len(b.text) for b in last) >= _MIN_CHARS:
+            blocks = last
+    return blocks
 
 
 def _from_scripts(blocks: list[_Block], payloads: list[str], titles: set[str]) -> list[_Block]:

@@ -1,0 +1,69 @@
+"""Choosing between our article and a peer's by agreement (parsers._body_vote)."""
+
+from __future__ import annotations
+
+from parsers._body_vote import choose, containment, prose_chars, shingles
+
+_WORDS = "ferry bridge council harbour residents meeting cost repairs vote spring engineers budget".split()
+STORY = [  # eight paragraphs that share no four words in a row
+    " ".join(f"{_WORDS[(i + j) % 12]}{i}{j}" for j in range(18)) + ", the council said on Tuesday evening."
+    for i in range(8)
+]
+RELATED = [f"Related: another headline number {i} about something else" for i in range(40)]
+COMMENTS = [f"Reader {i} wrote: I have lived here for years and the ferry was always late, sadly." for i in range(20)]
+
+
+def test_containment_is_a_share_of_the_part() -> None:
+    whole, part = shingles(" ".join(STORY)), shingles(" ".join(STORY[:2]))
+    assert containment(part, whole) == 1.0
+    assert 0.0 < containment(whole, part) < 0.5
+    assert containment(shingles(""), whole) == 0.0
+
+
+def test_prose_counts_running_text_not_menus() -> None:
+    assert prose_chars(STORY) == sum(len(p) for p in STORY)
+    assert prose_chars(RELATED) == 0
+
+
+def test_peer_inside_ours_with_much_furniture_around_wins() -> None:
+    assert choose(STORY + COMMENTS, STORY)[0] == "peer"
+    assert choose(RELATED[:20] + STORY + RELATED[20:], STORY)[0] == "peer"
+
+
+def test_ours_stands_when_the_peer_keeps_only_a_caption_or_disagrees() -> None:
+    assert choose(STORY, STORY[:1])[0] == "ours"  # a sliver of ours: not a better choice
+    assert choose(STORY, COMMENTS)[0] == "ours"  # disagreement alone does not swap
+    assert choose(STORY + STORY[:1], STORY)[0] == "ours"  # nearly the same text
+    assert choose(STORY, [])[0] == "ours"
+
+
+def test_empty_ours_takes_a_peer_with_prose() -> None:
+    assert choose([], STORY) == ("peer", STORY)
+    assert choose(["Home"], STORY)[0] == "peer"
+    assert choose([], RELATED[:1])[0] == "ours"  # a peer's blurb is no better than nothing
+
+
+def test_a_peer_that_completes_a_cut_story_wins() -> None:
+    assert choose(STORY[:3], STORY)[0] == "peer"
+    # ... but not when what it adds is a list of links, nor when it prints the story twice
+    assert choose(STORY[:3], STORY[:3] + RELATED)[0] == "ours"
+    assert choose(STORY, STORY + STORY)[0] == "ours"
+
+
+def test_a_table_layout_story_without_paragraph_tags_is_found_not_its_menu() -> None:
+    from parsers import extract_article
+
+    lines = [
+        f"Line {i}: the county board met on Monday night and agreed, after a long debate about costs, "
+        f"to rebuild the bridge over the creek by {2009 + i}."
+        for i in range(8)
+    ]
+    menu = "".join(f"<tr><td><a href='/s{i}'>Section {i}</a></td></tr>" for i in range(30))
+    page = (
+        "<html><head><title>Board backs bridge</title></head><body><table><tr>"
+        f"<td><table>{menu}</table></td><td><font size=2>{'<br><br>'.join(lines)}</font></td>"
+        "</tr></table></body></html>"
+    )
+    body = extract_article(page.encode()).body
+    assert all(line in body for line in lines)
+    assert "Section 1" not in body
