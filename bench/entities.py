@@ -74,7 +74,7 @@ class Tally:
     misses: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> None:
-        for name, label in found & truth:
+        for _name, label in found & truth:
             self.tp[label] += 1
         for name, label in found - truth:
             self.fp[label] += 1

@@ -44,6 +44,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from parsers.entity_definitions import Definition, find_definitions
+from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, keeps_dot
+
 if TYPE_CHECKING:
     import spacy
     from spacy.tokens import Doc
@@ -105,9 +108,6 @@ _POSSESSIVE_ALWAYS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
 _EDGE_PUNCT = "\"'“”‘’«»„‟‹›`*•·,;:!?|/\\-–—_#@~^+=<>"
 _BRACKETS = {"[": "]", "(": ")", "{": "}"}
 _CLOSERS = {v: k for k, v in _BRACKETS.items()}
-# A trailing dot that belongs to the word: initialisms ("U.S.", "D.C.") and these abbreviations.
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")
-_ABBREVIATIONS = frozenset({"corp.", "inc.", "co.", "ltd.", "jr.", "sr.", "st.", "bros.", "plc."})
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 _MAX_WORDS = 8
 # Listings, handles and links, not names: "TX @ Toyota Music Factory", "www.example.com".
@@ -234,9 +234,12 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
             continue
         start, end = trimmed
         text = body[start:end]
-        name = _clean_name(text)
-        if _is_misfire(text) or _is_misfire(name) or _DETERMINER.match(name):  # 3 ("]The" is "The")
+        if _is_misfire(text):  # 3
             continue
+        cleaned = clean_name(_clean_name(text), label)  # 2c. titles, possessives, junk (parsers.entity_names)
+        if cleaned is None:
+            continue
+        name, label = cleaned
         if label != "PERSON" and _after_title(body, start) and _looks_like_a_personal_name(text):
             label = "PERSON"  # 2b. "Chancellor Olaf Scholz", which the model read as ORG
         located = label in _PLACE_LABELS and _word_before(body, start) in _PLACE_PREPOSITIONS
@@ -250,7 +253,25 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
     finals, voting = _join_partials(kept)  # 6
     mentions = _vote(body, kept, finals, voting)  # 7
     missed = _missed_surnames(body, mentions, raw)  # 8
-    return sorted(mentions + missed, key=lambda m: m.start_char) if missed else mentions
+    if missed:
+        mentions = sorted(mentions + missed, key=lambda m: m.start_char)
+    return _apply_definitions(mentions, find_definitions(body, mentions))  # 9
+
+
+# 9. Definitions ----------------------------------------------------------------------------
+
+
+def _apply_definitions(mentions: list[Mention], definitions: Sequence[Definition]) -> list[Mention]:
+    """A short form the article defines ("European Union (EU)") is the full name in all of the article."""
+    if not definitions:
+        return mentions
+    full_of = {_key(d.alias): d for d in definitions}
+    return [
+        Mention(full_of[_key(m.name)].full_name, full_of[_key(m.name)].label, m.start_char, m.end_char, m.text)
+        if _key(m.name) in full_of and not (m.label == "PERSON" and " " in m.name)
+        else m
+        for m in mentions
+    ]
 
 
 # 2. Trimming ------------------------------------------------------------------
@@ -272,7 +293,7 @@ def _trim(body: str, start: int, end: int, label: str) -> tuple[int, int] | None
             start += match.end()
         elif (match := _POSSESSIVE.search(text)) and _is_possessive(body, text[: match.start()], label):
             end = start + match.start()
-        elif text.endswith(".") and not _keeps_dot(text):
+        elif text.endswith(".") and not keeps_dot(text):
             end -= 1
         if (start, end) == before:
             return (start, end) if start < end else None
@@ -336,9 +357,6 @@ def _bracket_depths(text: str) -> dict[str, int]:
     return depth
 
 
-def _keeps_dot(text: str) -> bool:
-    last = text.rsplit(None, 1)[-1]
-    return bool(_INITIALISM.fullmatch(last)) or last.casefold() in _ABBREVIATIONS
 
 
 def _after_title(body: str, start: int) -> bool:
@@ -622,8 +640,6 @@ def _nearest(keys: list[str], positions: dict[str, list[int]], at: int) -> str:
 # sentence as ORG or PERSON now and then ("Crimea declared ..."), while a
 # name it calls GPE is seldom an organisation.
 _PLACE_VOTE = 1.5
-# Ties go to the first label here.
-_LABEL_ORDER = ("GPE", "LOC", "PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART")
 
 
 # Labels whose all-capital spellings are datelines or bylines ("LONDON", "JOHN SMITH"),
@@ -656,7 +672,7 @@ def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequ
         if final in fixed:
             label_of[final] = fixed[final]
         elif scores[final]:
-            label_of[final] = min(scores[final].items(), key=lambda kv: (-kv[1], _LABEL_ORDER.index(kv[0])))[0]
+            label_of[final] = min(scores[final].items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0]
         else:  # only abstaining partials: seldom, as a full form's own mentions vote
             label_of[final] = next(s.label for s, f in zip(spans, finals, strict=True) if f == final)
         # The spelling the article uses most, a capitalised one over a dateline's
@@ -709,7 +725,7 @@ def _missed_surnames(body: str, mentions: Sequence[Mention], raw: Sequence[tuple
             continue
         before = _surface_word_before(body, start)
         after = _WORD_AFTER.match(body, end)
-        sentence_end = before.endswith(".") and len(before) > 2 and not _INITIALISM.fullmatch(before)
+        sentence_end = before.endswith(".") and len(before) > 2 and not INITIALISM.fullmatch(before)
         if before[:1].isupper() and before.casefold() not in _PERSON_TITLES and not sentence_end:
             continue
         if after is not None and after.group(1)[0].isupper():
