@@ -45,6 +45,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from parsers.entity_definitions import Definition, find_definitions
+from parsers.entity_evidence import after_org_noun, is_located, judge, split_span
 from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, keeps_dot
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ _PLACE_LABELS = frozenset({"GPE", "LOC"})
 COUNTRY_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "United States": ("GPE", ("US", "U.S.", "USA", "U.S.A.", "United States", "United States of America",
                               "America")),
-    "United Kingdom": ("GPE", ("UK", "U.K.", "United Kingdom", "Britain", "Great Britain")),
+    "United Kingdom": ("GPE", ("UK", "U.K.", "United Kingdom")),  # "Britain" is a name of its own
     "United Arab Emirates": ("GPE", ("UAE", "U.A.E.", "United Arab Emirates")),
     "Soviet Union": ("GPE", ("USSR", "U.S.S.R.", "Soviet Union")),
     "Russia": ("GPE", ("Russia", "Russian Federation")),
@@ -226,7 +227,7 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
     """
     raw = sorted(spans)
     kept: list[_Span] = []
-    for start, end, label in raw:
+    for start, end, label in sorted(s for span in raw for s in split_span(body, *span)):  # 0
         if label not in ENTITY_LABELS:  # 1
             continue
         trimmed = _trim(body, start, end, label)  # 2
@@ -255,7 +256,40 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
     missed = _missed_surnames(body, mentions, raw)  # 8
     if missed:
         mentions = sorted(mentions + missed, key=lambda m: m.start_char)
-    return _apply_definitions(mentions, find_definitions(body, mentions))  # 9
+    mentions = _apply_definitions(mentions, find_definitions(body, mentions))  # 9
+    return _judge(body, mentions)  # 10
+
+
+# 10. Evidence -------------------------------------------------------------------------------
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+
+
+def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
+    """Each resolved name's label from the evidence (``parsers.entity_evidence``); non-entities leave."""
+    if not mentions:
+        return mentions
+    lower_words = set(_LOWER_WORD.findall(body))
+    located: set[str] = set()
+    org_context: set[str] = set()
+    for m in mentions:
+        if m.name not in located and is_located(body, m.start_char):
+            located.add(m.name)
+        if m.name not in org_context and after_org_noun(body, m.start_char):
+            org_context.add(m.name)
+    person_words = {w for m in mentions if m.label == "PERSON" and " " in m.name for w in m.name.split()}
+    counts = Counter(m.name for m in mentions)
+    verdict: dict[str, str | None] = {}
+    out = []
+    for m in mentions:
+        if m.name not in verdict:
+            verdict[m.name] = judge(m.name, m.label, lower_words=lower_words, located=m.name in located,
+                                    person_word=m.name in person_words, org_context=m.name in org_context,
+                                    mentions=counts[m.name])  # fmt: skip
+        label = verdict[m.name]
+        if label is not None:
+            out.append(m if label == m.label else Mention(m.name, label, m.start_char, m.end_char, m.text))
+    return out
 
 
 # 9. Definitions ----------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def clean_name(name: str, label: str) -> tuple[str, str] | None:
             text = text[:-1]
         text, label = _drop_title(text, label)
         text = _drop_lowercase_lead(text)
+        text = _drop_lowercase_tail(text)
         if text == before:
             break
     if _is_junk(text):
@@ -126,7 +127,8 @@ def keeps_dot(text: str) -> bool:
 
 
 def is_title(word: str) -> bool:
-    return word.casefold().rstrip(".") in TITLES
+    folded = word.casefold().rstrip(".")
+    return folded in TITLES or ("-" in folded and all(part in TITLES for part in folded.split("-")))  # "Major-Gen"
 
 
 def _drop_title(text: str, label: str) -> tuple[str, str]:
@@ -136,7 +138,7 @@ def _drop_title(text: str, label: str) -> tuple[str, str]:
     if cut < 0:
         return text, label
     rest = words[cut + 1 :]
-    while len(rest) > 1 and rest[0] in ("of", "for"):  # "Secretary of State John Kerry"
+    while len(rest) > 1 and rest[0] in ("of", "for", "to"):  # "Secretary of State John Kerry"
         rest = rest[2:]
     if not rest or not looks_like_a_personal_name(rest):
         return text, label
@@ -165,6 +167,15 @@ def _drop_lowercase_lead(text: str) -> str:
     while i < len(words) - 1 and words[i].islower() and words[i] not in PARTICLES and "-" not in words[i]:
         i += 1
     return " ".join(words[i:])
+
+
+def _drop_lowercase_tail(text: str) -> str:
+    """ "Magnus Carlsen of" -> "Magnus Carlsen", "Koneru Humpy - the" -> "Koneru Humpy -" (then trimmed)."""
+    words = text.split(" ")
+    end = len(words)
+    while end > 1 and words[end - 1].islower() and words[end - 1] not in PARTICLES:
+        end -= 1
+    return " ".join(words[:end])
 
 
 def _is_junk(text: str) -> bool:
