@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 import duckdb
 from prefect.events import emit_event
 
+from warehouse import entity_coverage
+from warehouse.entity_coverage import LanguageCoverage
 from warehouse.health import Baseline, HealthFlag, HealthTally, SourceHealth, baseline, flag_drops, previous_health
 from warehouse.health import record_health as store_health
 
-__all__ = ["HEALTH_EVENT", "HealthReport", "check_health", "emit_health_events"]
+__all__ = ["HEALTH_EVENT", "HealthReport", "check_entity_languages", "check_health", "emit_health_events"]
 
 HEALTH_EVENT = "newsingest.source.health.degraded"
 
@@ -42,6 +44,21 @@ def check_health(
         store_health(con, run_id=run_id, health=health, flags=flags)
         reports.append(HealthReport(health, base, flags))
     return reports
+
+
+def check_entity_languages(db_path: str, *, run_id: str) -> list[LanguageCoverage]:
+    """Per language, the run's articles with entities and those no model read; stored beside source health."""
+    from flows.writelock import write_window
+    from warehouse import connect
+
+    with write_window(db_path):
+        con = connect(db_path)
+        try:
+            coverage = entity_coverage.measure(con, run_id=run_id)
+            entity_coverage.record(con, run_id=run_id, coverage=coverage)
+        finally:
+            con.close()
+    return coverage
 
 
 def emit_health_events(reports: Sequence[HealthReport], *, run_id: str, db_path: str) -> int:

@@ -48,7 +48,7 @@ from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.caching import entities_cache_key, parse_cache_key
 from flows.faults import checkpoint
 from flows.fetch import FetchConfig
-from flows.health import HealthReport, check_health, emit_health_events
+from flows.health import HealthReport, check_entity_languages, check_health, emit_health_events
 from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
 from flows.progress import Progress
 from flows.robots import RobotsCache
@@ -410,6 +410,7 @@ def ingest(
         _close_run(db_path, run_id, 0, BatchResult(), status="failed", error=f"{type(exc).__name__}: {exc}")
         raise
     top = _close_run(db_path, run_id, pages_seen, totals)
+    languages = check_entity_languages(db_path, run_id=run_id)
     summary = RunSummary(
         run_id=run_id,
         db_path=db_path,
@@ -422,6 +423,7 @@ def ingest(
         sources=list(stats.values()),
         health=reports,
         rejects=rejected.first,
+        entity_languages=languages,
     )
     publish_run_artifacts(summary)
     get_run_logger().info(
