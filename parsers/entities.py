@@ -324,13 +324,16 @@ def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
             org_context.add(m.name)
     person_words = {w for m in mentions if m.label == "PERSON" and " " in m.name for w in m.name.split()}
     counts = Counter(m.name for m in mentions)
+    orgs = {m.name for m in mentions if m.label == "ORG"}
+    # "Google News" beside "Google", "Amazon Alexa" beside "Amazon": a product or part of the organisation.
+    owned = {name for name in orgs if any(name.startswith(other + " ") for other in orgs)}
     verdict: dict[str, str | None] = {}
     out = []
     for m in mentions:
         if m.name not in verdict:
             verdict[m.name] = judge(m.name, m.label, lower_words=lower_words, located=m.name in located,
                                     person_word=m.name in person_words, org_context=m.name in org_context,
-                                    mentions=counts[m.name])  # fmt: skip
+                                    mentions=counts[m.name], owned=m.name in owned)  # fmt: skip
         label = verdict[m.name]
         if label is not None:
             out.append(m if label == m.label else Mention(m.name, label, m.start_char, m.end_char, m.text))

@@ -45,7 +45,8 @@ ORG_HEADS = frozenset(
 _ORG_APPOSITIVES = frozenset(
     """company firm group producer maker manufacturer carmaker automaker giant operator retailer carrier
     airline brand startup start-up network newspaper paper broadcaster channel website site app platform
-    service lender bank insurer developer publisher studio label outlet agency conglomerate chain""".split()
+    service lender bank insurer developer publisher studio label outlet agency conglomerate chain
+    on via""".split()  # "posted on Twitter", "via Reuters": a platform or a source, not a person
 )
 # Last words of facilities, events, laws, works and natural places: none of them PERSON/ORG/GPE.
 _OTHER_HEADS = {
@@ -146,7 +147,8 @@ def split_span(body: str, start: int, end: int, label: str) -> list[tuple[int, i
         return [(start, end, label)]
     if match := re.search(r"['’‘]s\s+(?=[A-Z])", text):  # a possessive inside the span
         return split_span(body, start + match.end(), end, label)
-    if ", " in text and label != "GPE":  # "Washington, D.C." stays one place
+    # "Washington, D.C." stays one place, "Housing, Infrastructure and Communities Canada" one body.
+    if ", " in text and label != "GPE" and " and " not in text.partition(", ")[2]:
         first, _, _rest = text.partition(", ")
         second = start + len(first) + 2
         return [*split_span(body, start, start + len(first), label), *split_span(body, second, end, label)]
@@ -188,12 +190,14 @@ def judge(
     person_word: bool,
     org_context: bool,
     mentions: int = 1,
+    owned: bool = False,
 ) -> str | None:
     """The label a resolved name gets from the evidence, ``None`` for no entity at all.
 
     ``lower_words``: the words the body writes in lower case; ``located``: the article puts the name
     after a place preposition; ``person_word``: the name is a word of one of the article's people;
-    ``org_context``: a business noun stands right before it ("gas producer Novatek").
+    ``org_context``: a business noun stands right before it ("gas producer Novatek"); ``owned``: it is
+    another organisation of the article plus more words ("Google News" beside "Google").
     Labels outside PERSON/ORG/GPE pass through (they are stored, not judged).
     """
     if label not in _PEOPLE_PLACES_ORGS or not _is_latin(name):
@@ -209,6 +213,8 @@ def judge(
         return _OTHER_LABEL_OF[last]  # "Wells Fargo Arena", "Academy Awards", "Access to Information Act"
     if len(words) > 1 and last in ORG_HEADS:
         return "ORG"  # "Miami Herald", "Fortress Investment Group", "Masten Space Systems"
+    if owned and label == "ORG":
+        return "PRODUCT"  # "Amazon Alexa", "Google Search": the organisation's product, not another one
     if len(words) > 1 and _PLURAL.fullmatch(words[-1]) and is_place(" ".join(words[:-1])):
         return "ORG"  # a place and a plural: a team ("Cleveland Browns")
     if label == "GPE":
@@ -216,6 +222,8 @@ def judge(
             return "GPE"
         if _starts_like_a_person(words):
             return "PERSON"
+        if len(words) == 1 and not located and not _is_given_name(name):
+            return "ORG"  # "take on Netflix", "Reddit users": a name the model took for a place, where none is
         # Not in the gazetteer (regions, boroughs, places below 15,000 people): the text must vouch for it,
         # a place preposition before it or the article naming it more than once.
         return "GPE" if (located or mentions > 1) and len(words) <= 3 else None
