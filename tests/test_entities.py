@@ -369,7 +369,8 @@ def test_missed_surname_not_added_when_unsafe(body, marks):
 
 
 def test_label_majority_vote_and_place_preference():
-    body = "Crimea voted. Aid reached Crimea. Zorvan grew. Zorvan fell. Zorvan rose."
+    # "in Crimea": a place the gazetteer (cities and countries) lacks needs the text to vouch for it.
+    body = "Crimea voted. Aid came in Crimea. Zorvan grew. Zorvan fell. Zorvan rose."
     marks = (
         ("Crimea", "ORG"), ("Crimea", "GPE"),
         ("Zorvan", "ORG"), ("Zorvan", "ORG"), ("Zorvan", "GPE"),
