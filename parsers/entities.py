@@ -337,7 +337,28 @@ def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
         label = verdict[m.name]
         if label is not None:
             out.append(m if label == m.label else Mention(m.name, label, m.start_char, m.end_char, m.text))
-    return out
+    return _join_judged_surnames(out)
+
+
+def _join_judged_surnames(mentions: list[Mention]) -> list[Mention]:
+    """A bare surname or first name joins the one person of the article it names, once the evidence has
+    made a person of a full name the model read otherwise ("Major-Gen Gopaul Govender" read as ORG);
+    also a bare word the model called an organisation ("Day-Lewis" beside "Daniel Day-Lewis")."""
+    people: defaultdict[str, set[str]] = defaultdict(set)  # a surname or first name -> the people it names
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.name:
+            words = m.name.split(" ")
+            people[words[-1]].add(m.name)
+            people[words[0]].add(m.name)
+    # "Ford" beside "Gerald Ford" and "Ford Motor Company": the organisation's word stays the organisation's.
+    org_words = {w for m in mentions if m.label == "ORG" and " " in m.name for w in m.name.split(" ")}
+    return [
+        Mention(next(iter(people[m.name])), "PERSON", m.start_char, m.end_char, m.text)
+        if (m.label == "PERSON" or (m.label == "ORG" and m.name not in org_words))
+        and " " not in m.name and len(people.get(m.name, ())) == 1
+        else m
+        for m in mentions
+    ]
 
 
 # 9. Definitions ----------------------------------------------------------------------------

@@ -51,7 +51,7 @@ _ORG_APPOSITIVES = frozenset(
 # Last words of facilities, events, laws, works and natural places: none of them PERSON/ORG/GPE.
 _OTHER_HEADS = {
     "FAC": """arena stadium center centre park airport bridge terminal station lodge cabin lounge street
-    road avenue boulevard highway motorway square tower telescope pass preserve preserves stand""",
+    road avenue boulevard highway motorway square tower telescope pass preserve preserves stand st rd ave""",
     "EVENT": """awards award prize prizes open cup championship championships tournament games olympics
     show expo festival conference summit war election elections marathon grand prix""",
     "LAW": "act bill law treaty accord amendment constitution statement report estimate census goals",
@@ -234,12 +234,19 @@ def judge(
             return "GPE"  # "Burbank", "Slovakia" after "in"/"of"
         return "ORG"
     # PERSON
+    if len(words) > 1 and not _is_given_name(words[0]) and _place_prefix(words):
+        return "ORG"  # "Oklahoma City Thunder", "Arizona Daily Star": a place's team or paper, no person
     if len(words) == 1 and not person_word and not _is_given_name(name):
         if is_place(name):
             return "GPE"  # "Yazd" read as a person
         if org_context or _CAMEL_CASE.search(name):
             return "ORG"  # "gas producer Novatek", "OpenAI", "LinkedIn": no person is written so
     return "PERSON"
+
+
+def _place_prefix(words: list[str]) -> bool:
+    """The name starts with a place of one to three words and goes on after it."""
+    return any(is_place(" ".join(words[:n])) for n in range(1, min(3, len(words) - 1) + 1))
 
 
 def _is_latin(name: str) -> bool:

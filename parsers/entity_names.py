@@ -59,7 +59,7 @@ TITLES = frozenset(
     rabbi imam coach manager officer detective inspector constable deputy superintendent sheriff
     chief executive minister-president chief-executive striker midfielder defender goalkeeper
     quarterback pitcher actress actor singer rapper star stars author writer columnist reporter
-    correspondent analyst economist""".split()
+    correspondent analyst economist mullah maulvi maulana mufti""".split()
 )
 # Titles that only ever stand before a person: they make a person of a span the model called something
 # else ("President Putin" read as ORG). Not "General" (General Motors), "Star", "Chief" ...
