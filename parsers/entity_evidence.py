@@ -205,7 +205,8 @@ def judge(
     words = name.split()
     last = words[-1].casefold().rstrip(".")
     folded = name.casefold()
-    if len(words) == 1 and (folded in _GENERIC_ABBREVIATIONS or (folded in lower_words and not is_place(name))):
+    if len(words) == 1 and (folded in _GENERIC_ABBREVIATIONS or (_is_common_word(folded, lower_words)
+                                                                  and not is_place(name))):
         return None  # "AWD", "Range", "Search": ordinary words and abbreviations
     if _HAS_DIGIT.search(name) and (label != "ORG" or _CODE.search(name) or len(_NUMBER.findall(name)) > 1):
         return None  # "RAV4 Hybrid", "Queen Elizabeth 2", "E98", "GB 243 8054": models, vessels, codes
@@ -242,6 +243,13 @@ def judge(
         if org_context or _CAMEL_CASE.search(name):
             return "ORG"  # "gas producer Novatek", "OpenAI", "LinkedIn": no person is written so
     return "PERSON"
+
+
+def _is_common_word(folded: str, lower_words: set[str]) -> bool:
+    """The body writes the word in lower case, in the singular or the plural ("Kidnappings", "kidnapping")."""
+    return folded in lower_words or folded + "s" in lower_words or (
+        folded.endswith("s") and folded[:-1] in lower_words and len(folded) > 4
+    )
 
 
 def _place_prefix(words: list[str]) -> bool:
