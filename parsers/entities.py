@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from parsers.entity_definitions import Definition, find_definitions
-from parsers.entity_evidence import after_org_noun, is_located, is_place, judge, split_span
+from parsers.entity_evidence import after_org_noun, given_names, is_located, is_place, judge, place_names, split_span
 from parsers.entity_models import ENTITY_MODELS, entity_language, load_model
 from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, keeps_dot
 
@@ -157,6 +157,7 @@ def load_nlp(language: str = "en") -> spacy.Language:
     nlp = load_model(language)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(_PARAGRAPH_PIPE, after="sentencizer")
+    place_names(), given_names()  # the evidence's lists (0.6 s): loaded with the model, not inside a page's time
     return nlp
 
 
