@@ -45,7 +45,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from parsers.entity_definitions import Definition, find_definitions
-from parsers.entity_evidence import after_org_noun, given_names, is_located, is_place, judge, place_names, split_span
+from parsers.entity_evidence import (
+    after_org_noun,
+    given_names,
+    is_located,
+    is_place,
+    judge,
+    place_names,
+    split_span,
+    word_before,
+)
 from parsers.entity_models import ENTITY_MODELS, entity_language, load_model
 from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, keeps_dot
 
@@ -105,7 +114,7 @@ _NAME_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "de", "du",
 
 _DETERMINER = re.compile(r"(?i)(?:the|a|an)\s+")
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’‘]s$")  # ‘ too: many sites type it for an apostrophe
 _POSSESSIVE_ALWAYS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
 # Trimmed from either end. Brackets are handled apart so "[Vladimir] Putin" keeps its pair.
 _EDGE_PUNCT = "\"'“”‘’«»„‟‹›`*•·,;:!?|/\\-–—_#@~^+=<>"
@@ -287,6 +296,8 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
         if cleaned is None:
             continue
         name, label = cleaned
+        if label == "PERSON" and " " not in name and word_before(body, start) == "the":
+            continue  # 2d. "the Bill", "the Act": a thing; no one's name follows "the"
         if label != "PERSON" and _after_title(body, start) and _looks_like_a_personal_name(text):
             label = "PERSON"  # 2b. "Chancellor Olaf Scholz", which the model read as ORG
         located = label in _PLACE_LABELS and _word_before(body, start) in _PLACE_PREPOSITIONS
@@ -411,7 +422,7 @@ def _is_possessive(body: str, bare: str, label: str) -> bool:
     """
     if label in _POSSESSIVE_ALWAYS:
         return True
-    return re.search(rf"(?<!\w){re.escape(bare)}(?![\w'’])", body) is not None
+    return re.search(rf"(?<!\w){re.escape(bare)}(?![\w'’‘])", body) is not None
 
 
 def _balance_brackets(body: str, start: int, end: int) -> tuple[int, int]:

@@ -146,6 +146,9 @@ def split_span(body: str, start: int, end: int, label: str) -> list[tuple[int, i
     if label not in _PEOPLE_PLACES_ORGS:
         return [(start, end, label)]
     if match := re.search(r"['’‘]s\s+(?=[A-Z])", text):  # a possessive inside the span
+        owned = text[match.end() :]
+        if all(re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", body) for w in owned.split()):
+            return []  # "Trump's Lawyers Argue": a headline's common words, no name
         return split_span(body, start + match.end(), end, label)
     # "Washington, D.C." stays one place, "Housing, Infrastructure and Communities Canada" one body.
     if ", " in text and label != "GPE" and " and " not in text.partition(", ")[2]:
