@@ -56,7 +56,7 @@ from parsers.entity_evidence import (
     word_before,
 )
 from parsers.entity_models import ENTITY_MODELS, entity_language, load_model
-from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, keeps_dot
+from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, is_title, keeps_dot
 
 if TYPE_CHECKING:
     import spacy
@@ -329,7 +329,10 @@ def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
     lower_words = set(_LOWER_WORD.findall(body))
     located: set[str] = set()
     org_context: set[str] = set()
+    titled: set[str] = set()  # people written after a title or honorific at least once ("Mr. Tanaka")
     for m in mentions:
+        if m.name not in titled and (is_title(_surface_word_before(body, m.start_char)) or is_title(m.text.split()[0])):
+            titled.add(m.name)
         if m.name not in located and is_located(body, m.start_char):
             located.add(m.name)
         if m.name not in org_context and after_org_noun(body, m.start_char):
@@ -344,7 +347,8 @@ def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.name not in verdict:
             verdict[m.name] = judge(m.name, m.label, lower_words=lower_words, located=m.name in located,
-                                    person_word=m.name in person_words, org_context=m.name in org_context,
+                                    person_word=m.name in person_words or m.name in titled,
+                                    org_context=m.name in org_context,
                                     mentions=counts[m.name], owned=m.name in owned)  # fmt: skip
         label = verdict[m.name]
         if label is not None:

@@ -198,7 +198,7 @@ def judge(
     """The label a resolved name gets from the evidence, ``None`` for no entity at all.
 
     ``lower_words``: the words the body writes in lower case; ``located``: the article puts the name
-    after a place preposition; ``person_word``: the name is a word of one of the article's people;
+    after a place preposition; ``person_word``: the name is a word of one of the article's people or follows a title;
     ``org_context``: a business noun stands right before it ("gas producer Novatek"); ``owned``: it is
     another organisation of the article plus more words ("Google News" beside "Google").
     Labels outside PERSON/ORG/GPE pass through (they are stored, not judged).
@@ -234,8 +234,8 @@ def judge(
     if label == "ORG":
         if _starts_like_a_person(words) and not is_place(name):
             return "PERSON"  # "Daniel Day-Lewis", "Mason Rudolph"
-        if len(words) == 1 and is_place(name) and located:
-            return "GPE"  # "Burbank", "Slovakia" after "in"/"of"
+        if is_place(name) and located:
+            return "GPE"  # "Burbank", "Slovakia", "Los Angeles" after "in"/"of"
         return "ORG"
     # PERSON
     if len(words) > 1 and not _is_given_name(words[0]) and _place_prefix(words):
@@ -245,6 +245,8 @@ def judge(
             return "GPE"  # "Yazd" read as a person
         if org_context or _CAMEL_CASE.search(name):
             return "ORG"  # "gas producer Novatek", "OpenAI", "LinkedIn": no person is written so
+        if mentions == 1:
+            return None  # one bare word, no given name, no full name anywhere: news introduces people in full
     return "PERSON"
 
 
