@@ -67,6 +67,7 @@ _GENERIC_ABBREVIATIONS = frozenset(
 _PLACE_PREPOSITIONS = frozenset("in at near into across outside around inside throughout from to".split())
 _HAS_DIGIT = re.compile(r"\d")
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+_PREFIXED = re.compile(r"(?:pro|anti|ex|non|post|pre|neo|pan|mid)-[A-Z]")
 _CODE = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")  # letters and digits in one word
 _NUMBER = re.compile(r"\b\d+\b")
 _PLURAL = re.compile(r"[A-Z][a-z]+[^su]s")
@@ -211,6 +212,8 @@ def judge(
     if len(words) == 1 and (folded in _GENERIC_ABBREVIATIONS or (_is_common_word(folded, lower_words)
                                                                   and not is_place(name))):
         return None  # "AWD", "Range", "Search": ordinary words and abbreviations
+    if _PREFIXED.match(name):
+        return None  # "pro-Taliban", "anti-Kremlin": an adjective made of a name
     if _HAS_DIGIT.search(name) and (label != "ORG" or _CODE.search(name) or len(_NUMBER.findall(name)) > 1):
         return None  # "RAV4 Hybrid", "Queen Elizabeth 2", "E98", "GB 243 8054": models, vessels, codes
     if len(words) > 1 and last in _OTHER_LABEL_OF:
