@@ -319,6 +319,7 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
 
 # 10. Evidence -------------------------------------------------------------------------------
 
+_DATELINE_CREDIT = re.compile(r"\b[A-Z][A-Z .,'-]{2,}\s*\($")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 
 
@@ -335,8 +336,10 @@ def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
             titled.add(m.name)
         if m.name not in located and is_located(body, m.start_char):
             located.add(m.name)
-        if m.name not in org_context and after_org_noun(body, m.start_char):
-            org_context.add(m.name)
+        if m.name not in org_context and (after_org_noun(body, m.start_char) or _DATELINE_CREDIT.search(
+            body, max(0, m.start_char - 40), m.start_char
+        ) and body.startswith(")", m.end_char)):
+            org_context.add(m.name)  # "MOSCOW (Reuters)": a dateline's credit is a wire agency
     person_words = {w for m in mentions if m.label == "PERSON" and " " in m.name for w in m.name.split()}
     counts = Counter(m.name for m in mentions)
     orgs = {m.name for m in mentions if m.label == "ORG"}

@@ -87,8 +87,9 @@ def test_spans_holding_two_names_are_split():
         ("Google said Google Search grew.", [("Google", "ORG"), ("Google Search", "ORG")],
          [("Google", "ORG"), ("Google Search", "PRODUCT")]),
         ("Talks in Zorvania went on.", [("Zorvania", "GPE")], [("Zorvania", "GPE")]),  # the text vouches
-        ("Zorvak spoke once.", [("Zorvak", "PERSON")], []),
-        ("A pro-Taliban cleric spoke.", [("pro-Taliban", "ORG")], []),  # one bare word, no given name, no full name
+        ("Zorvak spoke once.", [("Zorvak", "PERSON")], []),  # one bare word, no given name, no full name
+        ("A pro-Taliban cleric spoke.", [("pro-Taliban", "ORG")], []),
+        ("MOGADISHU (Reuters) - Gunmen struck.", [("Reuters", "PERSON")], [("Reuters", "ORG")]),  # the credit
         ("Mr. Zorvak spoke once.", [("Zorvak", "PERSON")], [("Zorvak", "PERSON")]),  # the honorific vouches
         ("The Zorvania grew.", [("Zorvania", "GPE")], [("Zorvania", "ORG")]),  # no place the text or list knows
         ("北京 hosted talks.", [("北京", "GPE")], [("北京", "GPE")]),  # no Latin-script evidence either way
