@@ -1,11 +1,12 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up .venv from the lock file first.
+# `make test-fast` is the edit loop: the tests not marked slow (no Prefect server, no corpora, no long subprocess runs).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/news.duckdb
 
-.PHONY: setup run test lint lock clean
+.PHONY: setup run test test-fast lint lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,9 @@ run: setup  ## ingest seeds/ into data/news.duckdb through the Prefect flow and 
 
 test: setup  ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q
+
+test-fast: setup  ## the pure and in-process tests, for the edit loop (under a minute)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

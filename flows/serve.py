@@ -9,9 +9,11 @@ say exactly what to start instead of letting Prefect fail later with a connectio
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from flows.deployments import find_project_file, read_deployments, runner_deployments
@@ -85,6 +87,24 @@ def _deployed_to_pools(names: list[str]) -> str | None:
     )
 
 
+def _ctrl_c_as_sigterm(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C takes the runner's graceful way out, the one it takes on SIGTERM.
+
+    Prefect's runner stops on SIGTERM by cancelling its in-flight flow runs (each one ends
+    *Cancelled* in Prefect, and in ``runs`` through the flow's stop on request). On Ctrl-C it
+    got a KeyboardInterrupt instead, anywhere in its event loop: its run processes were killed
+    outright and their runs stayed *Running* for good, holding daily-ingest's one slot; and a
+    KeyboardInterrupt landing in a part of the loop that swallows it left serve running (the
+    first Ctrl-C seemingly ignored). Before the runner has taken SIGTERM, Ctrl-C is an
+    ordinary KeyboardInterrupt: nothing runs yet.
+    """
+    handler = signal.getsignal(signal.SIGTERM)
+    if callable(handler) and handler is not _ctrl_c_as_sigterm:
+        handler(signal.SIGTERM, frame)
+    else:
+        raise KeyboardInterrupt
+
+
 def serve_deployments(
     *,
     prefect_file: str | Path | None = None,
@@ -102,6 +122,7 @@ def serve_deployments(
         print(clash, file=sys.stderr, end="")
         return 2
     os.chdir(path.parent)  # runs resolve relative parameters (sources.toml, data/) from the project
+    previous = signal.signal(signal.SIGINT, _ctrl_c_as_sigterm)
     try:
         deployments = runner_deployments(specs, project_dir=path.parent, timezone=timezone, parameters=parameters)
         from prefect import serve
@@ -109,5 +130,7 @@ def serve_deployments(
         serve(*deployments)  # returns on Ctrl-C or SIGTERM once it is serving
     except KeyboardInterrupt:  # Ctrl-C while the deployments were still being registered
         pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
     print("newsingest serve: stopped", file=sys.stderr)
     return 0

@@ -63,11 +63,13 @@ class RunSummary:
         return [f"{flag.source}: {flag.describe()}" for report in self.health for flag in report.flags]
 
 
-def render_console(summary: RunSummary) -> str:
+def render_console(summary: RunSummary, *, wall_seconds: float | None = None) -> str:
+    """``wall_seconds``: the command's own time, Prefect's start-up included (the run's time leaves it out)."""
     result = summary.result
+    total = f" ({wall_seconds:.1f}s in all, with Prefect's start-up)" if wall_seconds is not None else ""
     lines = [
         f"newsingest: {summary.pages_seen} page(s) from {', '.join(summary.inputs)} -> {summary.db_path}"
-        f" in {summary.seconds:.1f}s",
+        f" in {summary.seconds:.1f}s{total}",
         f"  articles loaded: {result.loaded}   unchanged: {result.unchanged}   "
         f"duplicates: {result.duplicates}   rejects: {result.rejects}",
     ]

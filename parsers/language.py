@@ -4,7 +4,7 @@ How an article's language is decided, first answer wins:
 
 1. the page's own markup: ``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``,
    ``<meta http-equiv=content-language>`` (``parsers.html_meta``);
-2. the HTTP ``Content-Language`` header the page was served with (``flows.stages``);
+2. the HTTP ``Content-Language`` header the page was served with (``flows.pool.stages``);
 3. the ``language`` its source declares in ``sources.toml`` (a hint, for pages that state none);
 4. ``guess_language`` on the clean body: first its script (``dominant_script``): a body written mostly
    in Han, kana, Hangul, Thai, Greek, Hebrew, Devanagari ... names its language by that alone

@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from bench.corpora import corpus_available, load_corpus
-from flows.inputs import RawPage, discover_files, read_file
-from flows.stages import find_entities, parse_pages
+from flows.pool.stages import find_entities, parse_pages
+from flows.sources.files import RawPage, discover_files, read_file
 from warehouse import connect, finish_run, load_batch, start_run
 from warehouse.load import BatchResult
 

@@ -30,3 +30,11 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the Prefect server is slow whatever its own marks say: the server takes 10-40 s to
+    start, so ``make test-fast`` (``-m "not slow"``) leaves such tests to ``make test``."""
+    for item in items:
+        if "prefect_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

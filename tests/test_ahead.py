@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import time
 from contextlib import closing
 
 import pytest
@@ -35,21 +34,31 @@ def test_the_next_item_is_produced_while_the_caller_handles_this_one():
 
 
 def test_at_most_depth_items_wait_beyond_the_one_being_made():
-    made = []
+    depth = 2
+    asked = 0  # items the caller has asked for, counted before it asks
+    asked_when_made: list[int] = []
+    fourth_made = threading.Event()
 
     def items():
         for n in range(10):
-            made.append(n)
+            asked_when_made.append(asked)
+            if n == 3:
+                fourth_made.set()
             yield n
 
-    batches = ahead(items(), depth=2)
+    batches = ahead(items(), depth=depth)
+    asked += 1
     assert next(batches) == 0
     # Item 0 is with the caller, 1 and 2 wait in the queue, 3 is made and waits for room ...
-    deadline = time.monotonic() + WAIT
-    while len(made) < 4 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)  # ... and nothing more is made however long the caller takes
-    assert made == [0, 1, 2, 3]
+    assert fourth_made.wait(WAIT)
+    rest = []
+    for _ in range(9):
+        asked += 1
+        rest.append(next(batches))
+    assert rest == list(range(1, 10))
+    # ... and item n is only begun once the caller has asked for item n - depth: room in the queue
+    # comes from the caller alone, however long it takes.
+    assert all(asked_when_made[n] >= n - depth for n in range(10)), asked_when_made
     batches.close()
 
 

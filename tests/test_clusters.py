@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from flows.inputs import RawPage
-from flows.stages import parse_pages
+from flows.pool.stages import parse_pages
+from flows.sources.files import RawPage
 from parsers.article import Article
 from parsers.minhash import BANDS, PERMUTATIONS, band_keys, signature, similarity
 from tests.conftest import SEED_EXPECTED, SEED_FILE

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.stages import find_entities
+from flows.pool.stages import find_entities
 from flows.summary import RunSummary, render_console, render_markdown
 from parsers import extract_article
 from parsers.article import Article

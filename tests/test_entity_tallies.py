@@ -12,6 +12,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,6 +95,7 @@ articles = st.tuples(
 )
 
 
+@pytest.mark.slow  # 25 examples, each a fresh warehouse: 7 s here
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batches=st.lists(st.lists(articles, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_kept_figures_equal_a_recomputation_after_every_batch(batches):

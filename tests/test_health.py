@@ -9,7 +9,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from flows.health import HEALTH_EVENT, check_health
+from flows.health import HEALTH_EVENT, MEASURED_EVENT, check_health
 from parsers.article import Article
 from tests.site_pages import write_site
 from warehouse import connect
@@ -74,6 +74,53 @@ def test_health_is_recorded_per_run_and_compared_with_previous_runs(tmp_path):
     con.close()
 
 
+def test_a_source_without_articles_gets_a_row_and_all_rejected_is_flagged(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    check_health(con, run_id="r1", tallies=[_tally("dead", [_article() for _ in range(4)])])
+    failed, unchanged = HealthTally("dead", rejected=5), HealthTally("quiet", skipped=3)
+    reports = check_health(con, run_id="r2", tallies=[failed, unchanged, _tally("ok", [_article()])])
+    assert [(r.health.source, r.health.articles, [f.metric for f in r.flags]) for r in reports] == [
+        ("dead", 0, ["all_rejected"]), ("quiet", 0, []), ("ok", 1, []),
+    ]
+    assert reports[0].flags[0].describe() == "all 5 page(s) rejected, no article"
+    rows = con.execute("SELECT run_id, source, articles, flags FROM source_health ORDER BY run_id, source").fetchall()
+    assert rows == [("r1", "dead", 4, []), ("r2", "dead", 0, ["all_rejected"]), ("r2", "ok", 1, []),
+                    ("r2", "quiet", 0, [])]  # fmt: skip
+    # A run without articles says nothing about extraction: it is not part of the next run's baseline.
+    assert [h.articles for h in previous_health(con, source="dead", before_run="r3")] == [4]
+    con.close()
+
+
+@pytest.mark.slow
+def test_every_source_of_a_run_is_measured_and_its_events_carry_the_figures(tmp_path, prefect_server):
+    from flows.ingest import ingest
+    from tests.proc_helpers import synthetic_pages
+
+    good = synthetic_pages(tmp_path / "good", 3)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for n in range(2):
+        (broken / f"blank-{n}.html").write_text("<html><body></body></html>")
+    summary = ingest(paths=[str(good), str(broken)], db_path=str(tmp_path / "news.duckdb"), workers=1)
+    by_source = {report.health.source: report for report in summary.health}
+    assert set(by_source) == {str(good), str(broken)}
+    assert by_source[str(good)].health.articles == 3 and by_source[str(good)].flags == []
+    assert [f.metric for f in by_source[str(broken)].flags] == ["all_rejected"]
+    assert any("all 2 page(s) rejected" in flag for flag in summary.flags)
+
+    measured = _events_for(summary.run_id, expected=2, name=MEASURED_EVENT)
+    assert sorted((e.resource.name, e.payload["articles"]) for e in measured) == [(str(broken), 0), (str(good), 3)]
+    for event in measured:
+        assert event.resource.id == f"newsingest.source.{event.resource.name}"
+        assert event.resource["newsingest.health.articles"] == str(event.payload["articles"])
+        assert {"title_share", "authors_share", "published_share", "body_share", "median_body_chars"} <= set(
+            event.payload
+        )
+    [degraded] = _events_for(summary.run_id, expected=1)
+    assert degraded.payload["metric"] == "all_rejected" and degraded.payload["current"] == 2
+    assert degraded.resource.name == str(broken)
+
+
 # --- through the flow: a site is redesigned between runs ------------------------------------------------
 
 
@@ -131,7 +178,7 @@ def _task_states(flow_run_id: str) -> dict[str, set[str]]:
     return states
 
 
-def _events_for(flow_run_id: str, *, expected: int, wait: float = 90.0):
+def _events_for(flow_run_id: str, *, expected: int, wait: float = 90.0, name: str = HEALTH_EVENT):
     """Health events of one flow run, as the server stored them (events are written asynchronously)."""
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
@@ -141,7 +188,7 @@ def _events_for(flow_run_id: str, *, expected: int, wait: float = 90.0):
 
     async def read():
         wanted = EventFilter(  # built per query: its time window ends at "now"
-            event=EventNameFilter(name=[HEALTH_EVENT]),
+            event=EventNameFilter(name=[name]),
             related=EventRelatedFilter(id=[f"prefect.flow-run.{flow_run_id}"]),
         )
         async with get_client() as client:

@@ -2,7 +2,7 @@
 
 Property tests drive the pure parsers directly. Pathological pages (50 MB, one 5 MB
 line, 100k levels of nesting, NUL bytes, invalid UTF-8, entity expansion, external
-entities, pages that make a parser run for minutes) go through ``flows.sandbox``
+entities, pages that make a parser run for minutes) go through ``flows.pool.sandbox``
 in a separate process that reports its time and the peak memory of itself and its
 parser workers.
 """
@@ -142,8 +142,8 @@ PATHOLOGICAL = {
 _SCRIPT = r"""
 import json, sys, time
 from datetime import UTC, datetime
-from flows.inputs import RawPage
-from flows.sandbox import PageWorkers, SandboxSettings, peak_rss_mb
+from flows.sources.files import RawPage
+from flows.pool.sandbox import PageWorkers, SandboxSettings, peak_rss_mb
 
 cases = json.loads(sys.argv[1])
 timeout = float(sys.argv[2])
@@ -196,7 +196,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):
     with big.open("wb") as out:
         out.truncate(50 * 1024 * 1024)
     script = (
-        "import sys\nfrom flows.inputs import LocalFile, read_file\nfrom flows.sandbox import peak_rss_mb\n"
+        "import sys\nfrom flows.sources.files import LocalFile, read_file\nfrom flows.pool.sandbox import peak_rss_mb\n"
         "from pathlib import Path\nr = read_file(LocalFile(Path(sys.argv[1]), 'x'))\n"
         "print(r.reason, int(peak_rss_mb()))"
     )

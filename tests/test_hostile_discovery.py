@@ -9,8 +9,8 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.discover import parse_feed, parse_sitemap, parse_url_list
-from flows.weberrors import DiscoveryError
+from flows.http.discover import parse_feed, parse_sitemap, parse_url_list
+from flows.http.weberrors import DiscoveryError
 from tests.mutations import mutate
 
 PROPERTY = settings(max_examples=80, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.too_slow])

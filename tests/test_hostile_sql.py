@@ -109,3 +109,74 @@ def test_export_to_a_folder_with_quotes_and_semicolons(tmp_path):
     export_parquet(con, target)
     assert target.is_dir() and con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
     con.close()
+
+
+# ``newsingest sql`` runs SQL a user typed: each of these must fail and leave everything outside as it was.
+OUTSIDE_STATEMENTS = {
+    "attach_other_db": "ATTACH '{other}' AS v (READ_WRITE); DELETE FROM v.articles",
+    "copy_to_file": "COPY articles TO '{leak}'",
+    "copy_query_to_parquet": "COPY (SELECT * FROM articles) TO '{leak}.parquet' (FORMAT parquet)",
+    "export_database": "EXPORT DATABASE '{leak}.dir'",
+    "install_extension": "INSTALL httpfs",
+    "load_extension": "LOAD httpfs",
+    "read_csv_outside": "SELECT * FROM read_csv('{secret}')",
+    "read_text_outside": "SELECT * FROM read_text('{secret}')",
+    "glob_outside": "SELECT * FROM glob('{outside}/*')",
+    "url_scan": "SELECT * FROM 'https://example.org/data.csv'",
+    "unlock_access": "SET enable_external_access = true",
+    "unlock_configuration": "SET lock_configuration = false",
+    "write_the_warehouse": "DELETE FROM articles",
+    "drop_a_table": "DROP TABLE runs",
+}
+
+
+@pytest.fixture(scope="module")
+def sql_target(tmp_path_factory):
+    """A warehouse with one article, another warehouse beside it, a secret file outside both."""
+    root = tmp_path_factory.mktemp("sql")
+    page = next(synthetic_pages(root / "pages", 1).glob("*.html")).read_bytes()
+    db, other = root / "news.duckdb", root / "other" / "news.duckdb"
+    for path in (db, other):
+        con = connect(path)
+        article = extract_article(page, url="https://example.org/1")
+        start_run(con, run_id="r", name="r", inputs=["x"])
+        load_batch(con, run_id="r", articles=[ArticleRecord(uri=article.url or "", input_source="x",
+                                                            article=article)], rejects=[])
+        con.close()
+    (root / "outside").mkdir()
+    secret = root / "outside" / "secret.csv"
+    secret.write_text("user,password\nalice,hunter2\n")
+    return root, db, other, secret
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE_STATEMENTS))
+def test_sql_reaches_nothing_outside_the_warehouse(sql_target, name):
+    from tests.proc_helpers import newsingest
+
+    root, db, other, secret = sql_target
+    before = _files(root)
+    statement = OUTSIDE_STATEMENTS[name].format(
+        other=other, leak=root / "leak.csv", secret=secret, outside=secret.parent
+    )
+    result = newsingest("sql", statement, "--db", str(db), timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newsingest sql: refused ("), result.stderr
+    assert "hunter2" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+    assert _files(root) == before  # nothing written, deleted or created, here or in the other warehouse
+
+
+def test_search_articles_still_works_in_sql(sql_target):
+    from tests.proc_helpers import newsingest
+
+    _, db, _, _ = sql_target
+    query = "SELECT 'hits=' || count(*) AS h FROM search_articles('Biden')"
+    result = newsingest("sql", query, "--db", str(db), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "hits=1" in result.stdout  # the one article names Joe Biden
+    missing = newsingest("sql", query.replace("Biden", "Zanzibar"), "--db", str(db), timeout=120)
+    assert "hits=0" in missing.stdout, missing.stderr

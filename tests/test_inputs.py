@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from flows.inputs import LocalFile, RawPage, Reject, discover_files, read_file
+from flows.sources.files import LocalFile, RawPage, Reject, discover_files, read_file
 from parsers import sniff_content
 
 

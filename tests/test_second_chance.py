@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from prefect import flow, task
 
-from flows.ingest import _second_chance
+from flows.pipeline import second_chance
 from warehouse.records import Reject
 
 
@@ -43,7 +43,7 @@ def run_batch(
 ) -> tuple[list[str], list[str]]:
     items = [Item(uri) for uri in uris]
     outcome = flaky(items, fails=fails, always=always)
-    done, rejects = _second_chance(flaky, "b-1", items, outcome, fails=fails, always=always)
+    done, rejects = second_chance(flaky, "b-1", items, outcome, fails=fails, always=always)
     return sorted(done), sorted(f"{r.uri}:{r.reason}" for r in rejects)
 
 

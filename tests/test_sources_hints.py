@@ -17,11 +17,11 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.inputs import RawPage, discover_files, read_file
-from flows.sources import Source, parse_sources
-from flows.stages import parse_pages
-from flows.web import plan_inputs, read_warcs
-from flows.weberrors import SourcesError
+from flows.http.weberrors import SourcesError
+from flows.pool.stages import parse_pages
+from flows.sources.config import Source, parse_sources
+from flows.sources.files import RawPage, discover_files, read_file
+from flows.sources.web import plan_inputs, read_warcs
 from parsers import extract_article
 from parsers.language import guess_language
 from parsers.sites import load_profiles

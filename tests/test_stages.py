@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flows.inputs import RawPage
-from flows.stages import find_entities, parse_pages
+from flows.pool.stages import find_entities, parse_pages
+from flows.sources.files import RawPage
 
 PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Mayor opens bridge | City Times</title>
 <meta property="og:site_name" content="City Times"></head><body><nav><a href="/">Home</a></nav>

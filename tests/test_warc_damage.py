@@ -17,8 +17,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.inputs import RawPage, Reject
-from flows.warc import iter_warc
+from flows.sources.files import RawPage, Reject
+from flows.sources.warc import iter_warc
 
 URIS = [f"https://n.example/story-{n}" for n in range(3)]
 

@@ -153,6 +153,7 @@ def test_mentions_lose_their_keys_and_keep_their_rows(con):
     assert con.execute("SELECT * FROM daily_entity_counts ORDER BY ALL").fetchall() == daily  # views still bind
 
 
+@pytest.mark.slow  # two batches of 100 long articles into an 8 MB budget: 5 s here
 def test_a_batch_over_its_duckdb_memory_budget_still_loads(tmp_path):
     con = connect(tmp_path / "news.duckdb", memory_limit_mb=8)
     try:
@@ -191,3 +192,29 @@ def test_a_run_budget_doubles_after_a_batch_that_needed_more(monkeypatch):
     unlimited = LoadBudget(None)
     unlimited.after(BatchResult(over_budget=1))
     assert unlimited.megabytes is None
+
+
+def test_reject_stages_are_the_schemas_list(tmp_path):
+    from warehouse.records import RejectStage
+
+    con = connect(tmp_path / "stages.duckdb")
+    try:
+        stages = {row[0] for row in con.execute("SELECT stage FROM reject_stages").fetchall()}
+    finally:
+        con.close()
+    assert stages == {stage.value for stage in RejectStage}
+    assert Reject("u", "s", "parse", "empty_page").stage is RejectStage.PARSE
+    with pytest.raises(ValueError):
+        Reject("u", "s", "parsing", "empty_page")
+
+
+def test_the_loaders_article_columns_are_the_tables(tmp_path):
+    from warehouse.load import ARTICLE_COLUMNS, ARTICLE_METADATA_COLUMNS
+
+    con = connect(tmp_path / "columns.duckdb")
+    try:
+        table = [row[0] for row in con.execute("DESCRIBE articles").fetchall()]
+    finally:
+        con.close()
+    assert set(ARTICLE_COLUMNS) <= set(table) and set(ARTICLE_METADATA_COLUMNS) <= set(ARTICLE_COLUMNS)
+    assert len(set(ARTICLE_COLUMNS)) == len(ARTICLE_COLUMNS)

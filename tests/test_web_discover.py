@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.discover import discover_feed, discover_sitemap, parse_feed, parse_sitemap, parse_url_list
-from flows.fetch import FetchConfig, Fetcher, Politeness
-from flows.weberrors import DiscoveryError
+from flows.http.discover import discover_feed, discover_sitemap, parse_feed, parse_sitemap, parse_url_list
+from flows.http.fetch import FetchConfig, Fetcher, Politeness
+from flows.http.weberrors import DiscoveryError
 from tests.web_server import Reply, Site, serve
 
 RSS2 = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -12,8 +12,8 @@ from dataclasses import replace
 import brotli
 import pytest
 
-from flows import netsafety
-from flows.fetch import (
+from flows.http import netsafety
+from flows.http.fetch import (
     FetchConfig,
     FetchRequest,
     FetchResult,
@@ -23,7 +23,7 @@ from flows.fetch import (
     fetch_all,
     parse_retry_after,
 )
-from flows.inputs import RawPage, Reject
+from flows.sources.files import RawPage, Reject
 from tests.web_server import Reply, Seen, Site, bomb_gzip, serve
 
 FAST = FetchConfig(
@@ -136,11 +136,11 @@ def test_minimum_delay_between_requests_to_a_host(site: Site) -> None:
     for i in range(3):
         site.routes[f"/p{i}"] = Reply.html(PAGE)
     fetch(site, "/p0", "/p1", "/p2", politeness=Politeness(concurrency=2, delay=0.25))
-    # Seen from the server, gaps also carry the client's per-request latency jitter (a first
-    # connection is slower than a reused one); the client spaces the starts 0.25 s apart.
+    # Seen from the server, which is what the delay promises: the client adds a little slack
+    # (fetch.SPACING_SLACK) for the per-request latency jitter a reused or new connection brings.
     starts = sorted(s.at for s in site.log if s.path.startswith("/p"))
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert len(gaps) == 2 and min(gaps) >= 0.15 and starts[-1] - starts[0] >= 0.4, gaps
+    assert len(gaps) == 2 and min(gaps) >= 0.25, gaps
 
 
 def test_robots_disallowed_paths_are_never_requested(site: Site) -> None:

@@ -8,15 +8,15 @@ import ipaddress
 import httpcore
 import pytest
 
-from flows.fetch import FetchConfig, Fetcher, Politeness
-from flows.netsafety import (
+from flows.http.fetch import FetchConfig, Fetcher, Politeness
+from flows.http.netsafety import (
     SafeNetworkBackend,
     address_problem,
     check_url,
     parse_host_address,
     resolve_checked,
 )
-from flows.weberrors import BlockedAddress, InvalidURL, UnsupportedScheme
+from flows.http.weberrors import BlockedAddress, InvalidURL, UnsupportedScheme
 from tests.web_server import Reply, Site, serve
 
 LOOPBACK_SPELLINGS = [
@@ -166,7 +166,7 @@ def test_backend_connects_to_the_checked_address_and_checks_the_peer() -> None:
 
 
 def test_fetcher_uses_the_safe_backend_for_names_resolving_to_loopback() -> None:
-    """Guards the transport wiring in flows.fetch: a harmless-looking name that resolves to
+    """Guards the transport wiring in flows.http.fetch: a harmless-looking name that resolves to
     127.0.0.1 is refused at connect time, and the server never sees a request."""
 
     async def resolver(host: str, port: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""flows.web: what a run reads, and which URLs the web sources name (no Prefect needed)."""
+"""flows.sources.web: what a run reads, and which URLs the web sources name (no Prefect needed)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,27 @@ from pathlib import Path
 
 import pytest
 
-from flows.fetch import Politeness
-from flows.sources import Source
-from flows.web import discover_targets, fetch_config, plan_inputs
+from flows.http.fetch import FetchSession, Politeness
+from flows.http.weberrors import SourcesError
+from flows.sources.config import Source
+from flows.sources.web import discover_targets, fetch_config, plan_inputs
 from tests.web_server import Reply, Site, serve
 
 
 def test_plan_defaults_to_sources_toml_then_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    with pytest.raises(SourcesError, match="nothing to ingest"):  # no ./seeds either: not a silent empty run
+        plan_inputs()
+    (tmp_path / "seeds").mkdir()
     assert plan_inputs().paths == ["seeds"]
+    (tmp_path / "sources.toml").write_text("# no sources yet\n")
+    with pytest.raises(SourcesError, match="no \\[\\[source\\]\\] tables"):  # not a fall-back to seeds
+        plan_inputs()
     (tmp_path / "sources.toml").write_text('[[source]]\nname="mine"\nkind="folder"\nlocation="pages"\n')
     assert plan_inputs().paths == ["pages"]
+    (tmp_path / "empty.toml").write_text("")
+    with pytest.raises(SourcesError, match="empty.toml: no"):
+        plan_inputs(sources_file="empty.toml")
     plan = plan_inputs(paths=["a", "b/cc.warc.gz", "c.WARC"], feeds=["https://e.example/rss"])
     assert plan.paths == ["a"] and [w.location for w in plan.warcs] == ["b/cc.warc.gz", "c.WARC"]
     assert [s.kind for s in plan.web] == ["feed"]
@@ -51,7 +61,8 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
             Source(name="list", kind="urls", location=str(listing)),
             Source(name="gone", kind="urls", location=str(tmp_path / "missing.txt")),
         ]  # fmt: skip
-        targets, rejects = discover_targets(sources, config=fetch_config({"delay": 0}))
+        with FetchSession(fetch_config({"delay": 0})) as session:
+            targets, rejects = discover_targets(sources, session=session)
     assert [(t.url, t.source) for t in targets] == [
         (site.url("/new"), "feed"),
         (site.url("/mid"), "feed"),
@@ -63,12 +74,12 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
 
 
 def test_fetch_batches_take_hosts_in_turn() -> None:
-    from flows.ingest import _round_robin
-    from flows.web import Target
+    from flows.sources.web import Target
+    from flows.sources.website import round_robin
 
     targets = [Target(f"https://{host}/{n}", host) for host in ("a.example", "b.example") for n in range(3)]
     targets.append(Target("https://c.example/0", "c"))
-    assert [t.url for t in _round_robin(targets)] == [
+    assert [t.url for t in round_robin(targets)] == [
         "https://a.example/0", "https://b.example/0", "https://c.example/0",
         "https://a.example/1", "https://b.example/1",
         "https://a.example/2", "https://b.example/2",

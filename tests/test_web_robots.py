@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flows.robots import RobotsRules, parse_robots, product_token
+from flows.http.robots import RobotsRules, parse_robots, product_token
 
 ROBOTS = """
 # comment

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.fetch import Politeness
-from flows.sources import load_sources, parse_sources, sources_from_flags
-from flows.weberrors import SourcesError
+from flows.http.fetch import Politeness
+from flows.http.weberrors import SourcesError
+from flows.sources.config import load_sources, parse_sources, sources_from_flags
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from flows.fetch import FetchConfig, Fetcher, FetchResult, Politeness
-from flows.inputs import RawPage, Reject
+from flows.http.fetch import FetchConfig, Fetcher, FetchResult, Politeness
+from flows.sources.files import RawPage, Reject
 
 
 def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.urls import canonicalize, prefer_canonical, same_site
+from flows.http.urls import canonicalize, prefer_canonical, same_site
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.inputs import RawPage, Reject
-from flows.warc import iter_warc
+from flows.sources.files import RawPage, Reject
+from flows.sources.warc import iter_warc
 
 PAGE = "<html><head><title>Пример</title></head><body><p>Текст статьи.</p></body></html>"
 

@@ -1,4 +1,4 @@
-"""``flows.writelock`` between threads of one process (across processes: ``tests/test_locking.py``)."""
+"""``warehouse.writelock`` between threads of one process (across processes: ``tests/test_locking.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from flows.writelock import WriteLockTimeout, write_window
+from warehouse.writelock import WriteLockTimeout, write_window
 
 
 def test_threads_take_the_window_one_at_a_time(tmp_path):

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from warehouse.connection import DEFAULT_DB_PATH, LoadBudget, batch_memory_limit_mb, connect, connect_read_only
+from warehouse.connection import (
+    DEFAULT_DB_PATH,
+    LoadBudget,
+    batch_memory_limit_mb,
+    connect,
+    connect_query_only,
+    connect_read_only,
+)
 from warehouse.load import BatchResult, article_id_for, content_hash, entity_id_for, load_batch
 from warehouse.locking import LockHolder, WarehouseLocked
 from warehouse.records import ArticleRecord, Reject
@@ -22,6 +29,7 @@ __all__ = [
     "article_id_for",
     "batch_memory_limit_mb",
     "connect",
+    "connect_query_only",
     "connect_read_only",
     "content_hash",
     "entity_id_for",

@@ -27,9 +27,11 @@ from warehouse.entities import upgrade_entities
 from warehouse.load import BatchResult
 from warehouse.locking import open_with_retry
 from warehouse.schema import apply_migrations
-from warehouse.search import load_fts
+from warehouse.search import SearchError, load_fts
 
-__all__ = ["DEFAULT_DB_PATH", "LoadBudget", "batch_memory_limit_mb", "connect", "connect_read_only"]
+__all__ = [
+    "DEFAULT_DB_PATH", "LoadBudget", "batch_memory_limit_mb", "connect", "connect_query_only", "connect_read_only",
+]
 
 DEFAULT_DB_PATH = Path("data/news.duckdb")
 BATCH_MEMORY_ENV = "NEWSINGEST_LOAD_MEMORY_MB"
@@ -67,11 +69,16 @@ class LoadBudget:
 
 
 def connect(
-    path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None, memory_limit_mb: int | None = None
+    path: str | Path = DEFAULT_DB_PATH,
+    *,
+    lock_timeout: float | None = None,
+    memory_limit_mb: int | None = None,
+    migrate: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """A writer's connection with the schema up to date; ``memory_limit_mb`` (a batch's budget, on one
     DuckDB thread) applies after any migration, whose one-off backfill over the whole warehouse is not
-    held to it."""
+    held to it. ``migrate=False`` skips the schema checks, for a run that made them on its first open
+    (``warehouse.handle.Warehouse``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_retry(lambda: duckdb.connect(str(path)), path, lock_timeout=lock_timeout)
@@ -79,10 +86,11 @@ def connect(
         # A long migration or batch would draw DuckDB's progress bar through the run's own output.
         con.execute("SET enable_progress_bar = false")
         load_fts(con)  # stem(): migration 050's index and macros, and every batch's indexing
-        apply_migrations(con)
-        # Data steps of migrations 030/031 that need Python; one cheap query each once done.
-        upgrade_entities(con)
-        cluster_unassigned(con)
+        if migrate:
+            apply_migrations(con)
+            # Data steps of migrations 030/031 that need Python; one cheap query each once done.
+            upgrade_entities(con)
+            cluster_unassigned(con)
         if memory_limit_mb is not None:
             # Not below what a migration's backfill still holds: then this connection goes without it.
             with contextlib.suppress(duckdb.OutOfMemoryException):
@@ -103,3 +111,28 @@ def connect_read_only(
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `newsingest run` first")
     return open_with_retry(lambda: duckdb.connect(str(path), read_only=True), path, lock_timeout=lock_timeout)
+
+
+def connect_query_only(
+    path: str | Path = DEFAULT_DB_PATH, *, lock_timeout: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A read-only handle that reaches nothing but the warehouse: for SQL typed by a user (``newsingest sql``).
+
+    Read-only stops writes to the file; DuckDB's ``enable_external_access = false`` stops the rest:
+    ATTACH, COPY to or from files, EXPORT DATABASE, read_csv/glob/read_text on any path or URL,
+    INSTALL and LOAD of extensions. The fts extension that ``search_articles()`` needs is loaded
+    first (from the installed package, see ``warehouse.search``), and the configuration is then
+    locked, so a statement cannot turn any of it back on.
+    """
+    con = connect_read_only(path, lock_timeout=lock_timeout)
+    try:
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
+        with contextlib.suppress(SearchError):  # without it, every query but search_articles() still works
+            load_fts(con)
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con

@@ -19,6 +19,7 @@ import duckdb
 from parsers.article import Article
 
 __all__ = [
+    "ALL_REJECTED",
     "BODY_MIN_CHARS",
     "Baseline",
     "SHARE_DROP",
@@ -26,6 +27,7 @@ __all__ = [
     "HealthTally",
     "SourceHealth",
     "baseline",
+    "flag_all_rejected",
     "flag_drops",
     "measure",
     "previous_health",
@@ -39,6 +41,7 @@ MIN_ARTICLES = 3  # fewer articles than this say too little about a source to fl
 HISTORY_RUNS = 30  # the baseline is the median over at most this many previous runs
 
 SHARES = ("title_share", "authors_share", "published_share", "body_share")
+ALL_REJECTED = "all_rejected"  # the flag of a source none of whose pages became an article
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,14 @@ class SourceHealth:
 @dataclass(frozen=True)
 class HealthFlag:
     source: str
-    metric: str  # one of SHARES or median_body_chars
+    metric: str  # one of SHARES, median_body_chars or ALL_REJECTED
     current: float
     baseline: float
     runs: int  # previous runs the baseline is the median of
 
     def describe(self) -> str:
+        if self.metric == ALL_REJECTED:
+            return f"all {self.current:.0f} page(s) rejected, no article"
         if self.metric == "median_body_chars":
             return f"median body {self.current:.0f} chars, was {self.baseline:.0f}"
         name = self.metric.removesuffix("_share")
@@ -83,6 +88,8 @@ class HealthTally:
 
     source: str
     articles: int = 0
+    rejected: int = 0  # pages of the source rejected in the run (read, fetch, parse, entities, discovery)
+    skipped: int = 0  # pages left out on purpose: unchanged (HTTP 304), or outside a backfill's dates
     with_title: int = 0
     with_authors: int = 0
     with_published: int = 0
@@ -101,6 +108,12 @@ class HealthTally:
         """The source's figures; None when it yielded no articles."""
         if not self.articles:
             return None
+        return self.figures()
+
+    def figures(self) -> SourceHealth:
+        """The source's figures, all 0 when it yielded no articles (a row that says so)."""
+        if not self.articles:
+            return SourceHealth(self.source, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
         n = self.articles
         return SourceHealth(
             source=self.source,
@@ -127,7 +140,8 @@ def previous_health(
     """The source's figures from its most recent earlier runs (not ``before_run``)."""
     rows = con.execute(
         "SELECT source, articles, title_share, authors_share, published_share, body_share, median_body_chars"
-        " FROM source_health WHERE source = ? AND run_id <> ? ORDER BY measured_at DESC LIMIT ?",
+        " FROM source_health WHERE source = ? AND run_id <> ? AND articles > 0"  # a run without articles
+        " ORDER BY measured_at DESC LIMIT ?",  # says nothing about the extraction: not in the baseline
         [source, before_run, limit],
     ).fetchall()
     return [SourceHealth(*row) for row in rows]
@@ -142,6 +156,13 @@ def baseline(history: Sequence[SourceHealth]) -> Baseline:
         runs=len(history),
         values={m: float(statistics.median(getattr(h, m) for h in history)) for m in metrics},
     )
+
+
+def flag_all_rejected(tally: HealthTally, base: Baseline) -> list[HealthFlag]:
+    """A source whose pages were all rejected (none unchanged or left out on purpose) is flagged, history or not."""
+    if tally.articles or tally.skipped or not tally.rejected:
+        return []
+    return [HealthFlag(tally.source, ALL_REJECTED, float(tally.rejected), 0.0, base.runs)]
 
 
 def flag_drops(current: SourceHealth, base: Baseline, *, min_articles: int = MIN_ARTICLES) -> list[HealthFlag]:

@@ -168,34 +168,57 @@ def _load_articles(
     return BatchResult(loaded=loaded, unchanged=unchanged, duplicates=duplicates)
 
 
-# Fields that can change while the text stays the same; compared to decide "unchanged".
-_METADATA_COLUMNS = (
+# The articles table as the loader writes it, declared once; the statements and the row values are
+# built from these names, so no positional list has to stay in step with a column list by hand.
+# Metadata can change while the text stays the same: an update in place writes those columns, and
+# comparing them with the stored ones decides "unchanged".
+ARTICLE_METADATA_COLUMNS = (
     "canonical_url", "authors", "published_at", "published_tz", "published_utc", "modified_at",
     "language", "site_name", "source", "section",
-)
-_INSERT_COLUMNS = (
-    "article_id", "url", "content_hash", "title", "body", *_METADATA_COLUMNS,
+)  # fmt: skip
+ARTICLE_COLUMNS = (
+    "article_id", "url", "content_hash", "title", "body", *ARTICLE_METADATA_COLUMNS,
     "input_source", "input_format", "first_run_id", "last_run_id", "loaded_at",
-)
+)  # fmt: skip
 # Statements built once from the column names above; every value is a bound parameter.
-_SELECT_STORED = "SELECT content_hash, " + ", ".join(_METADATA_COLUMNS) + " FROM articles WHERE article_id = ?"
+_SELECT_STORED = "SELECT content_hash, " + ", ".join(ARTICLE_METADATA_COLUMNS) + " FROM articles WHERE article_id = ?"
 _UPDATE_METADATA = (
-    "UPDATE articles SET " + ", ".join(column + " = ?" for column in _METADATA_COLUMNS)
+    "UPDATE articles SET " + ", ".join(column + " = ?" for column in ARTICLE_METADATA_COLUMNS)
     + ", last_run_id = ?, loaded_at = ? WHERE article_id = ?"
 )
 _INSERT_ARTICLE = (
-    "INSERT INTO articles (" + ", ".join(_INSERT_COLUMNS) + ") VALUES (" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
+    "INSERT INTO articles (" + ", ".join(ARTICLE_COLUMNS) + ") VALUES (" + ", ".join("?" * len(ARTICLE_COLUMNS)) + ")"
 )
 
 
-def _metadata_values(record: ArticleRecord) -> list[object]:
+def _metadata(record: ArticleRecord) -> dict[str, object]:
+    """The record's metadata columns by name."""
     article = record.article
     published_local, published_tz, published_utc = _split_time(article.published_at, article.published_tz_known)
     modified_local, _, _ = _split_time(article.modified_at, article.modified_at is not None)
-    return [
-        article.canonical_url, list(article.authors), published_local, published_tz, published_utc,
-        modified_local, article.language, article.site_name, article.source, article.section,
-    ]
+    row: dict[str, object] = {
+        "canonical_url": article.canonical_url, "authors": list(article.authors), "published_at": published_local,
+        "published_tz": published_tz, "published_utc": published_utc, "modified_at": modified_local,
+        "language": article.language, "site_name": article.site_name, "source": article.source,
+        "section": article.section,
+    }  # fmt: skip
+    return row
+
+
+def _metadata_values(record: ArticleRecord) -> list[object]:
+    row = _metadata(record)
+    return [row[column] for column in ARTICLE_METADATA_COLUMNS]
+
+
+def _article_values(record: ArticleRecord, *, article_id: str, digest: str, run_id: str, now: datetime) -> list[object]:
+    """Every column of the record's ``articles`` row, in ``ARTICLE_COLUMNS`` order."""
+    article = record.article
+    row: dict[str, object] = {
+        "article_id": article_id, "url": article.url or record.uri, "content_hash": digest, "title": article.title,
+        "body": article.body, **_metadata(record), "input_source": record.input_source,
+        "input_format": article.input_format, "first_run_id": run_id, "last_run_id": run_id, "loaded_at": now,
+    }  # fmt: skip
+    return [row[column] for column in ARTICLE_COLUMNS]
 
 
 def _entities_of(con: duckdb.DuckDBPyConnection, article_ids: set[str]) -> set[str]:
@@ -232,15 +255,7 @@ def _insert_article(
     digest: str,
     now: datetime,
 ) -> None:
-    article = record.article
-    con.execute(
-        _INSERT_ARTICLE,
-        [
-            article_id, article.url or record.uri, digest, article.title, article.body,
-            *_metadata_values(record),
-            record.input_source, article.input_format, run_id, run_id, now,
-        ],
-    )
+    con.execute(_INSERT_ARTICLE, _article_values(record, article_id=article_id, digest=digest, run_id=run_id, now=now))
 
 
 def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence[Reject], now: datetime) -> None:

@@ -129,5 +129,6 @@ def _command_line(pid: int) -> str | None:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return None
-    command = " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)
+    # One line whatever the arguments hold (a `python -c` script has newlines): it goes into a one-line message.
+    command = " ".join(" ".join(part.decode("utf-8", "replace").split()) for part in raw.split(b"\0") if part)
     return command[:200] or None

@@ -22,7 +22,7 @@ __all__ = ["ArchivedPage", "archive_pages", "archived_pages", "archived_uris", "
 
 @dataclass(frozen=True)
 class ArchivedPage:
-    """One archived body; the same fields as ``flows.inputs.RawPage``."""
+    """One archived body; the same fields as ``flows.sources.files.RawPage``."""
 
     uri: str
     content: bytes

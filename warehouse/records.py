@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 from parsers.article import Article
 
-__all__ = ["ArticleRecord", "MentionLike", "Reject"]
+__all__ = ["ArticleRecord", "MentionLike", "Reject", "RejectStage"]
 
 
 class MentionLike(Protocol):
@@ -34,12 +35,30 @@ class ArticleRecord:
     mentions: Sequence[MentionLike] = field(default_factory=list)
 
 
+class RejectStage(StrEnum):
+    """Where a page was rejected: the ``reject_stages`` table's list (migration 075)."""
+
+    DISCOVER = "discover"
+    READ = "read"
+    FETCH = "fetch"
+    PARSE = "parse"
+    ENTITIES = "entities"
+    LOAD = "load"
+
+
 @dataclass(frozen=True)
 class Reject:
-    """A page that did not become an article, and why (``reason`` is a short stable code)."""
+    """A page that did not become an article, and why (``reason`` is a short stable code).
+
+    ``stage`` may be given as its name ("parse"); it is kept as a ``RejectStage``, and a name
+    that is not one fails here, where the reject is made, not later in the warehouse's hands.
+    """
 
     uri: str
-    source: str
-    stage: str  # read | fetch | parse | entities | load
+    source: str  # the configured input it came from (``input_source`` in the warehouse)
+    stage: RejectStage
     reason: str
     detail: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stage", RejectStage(self.stage))

@@ -2,6 +2,8 @@
 
 A run records which process runs it; a run whose process died (SIGKILL, OOM) is
 marked ``failed`` by the next run's ``fail_dead_runs`` (see ``warehouse.liveness``).
+A run stopped on request ends ``interrupted`` with what it loaded (``flows.run_end``),
+and one ended from outside (crashed, cancelled) is closed by ``end_unfinished_run``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from warehouse.load import BatchResult
 __all__ = [
     "DEFAULT_STALE_AFTER",
     "EntityCount",
+    "end_unfinished_run",
     "fail_dead_runs",
     "finish_run",
     "heartbeat",
@@ -111,6 +114,21 @@ def finish_run(
             result.duplicates, result.rejects, error, run_id,
         ],
     )
+
+
+def end_unfinished_run(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, status: str, error: str, at: datetime | None = None
+) -> bool:
+    """Close a run that could not close itself (crashed or cancelled from outside); True if it was still open.
+
+    Its counts stay as they are: what it loaded was committed batch by batch, and is in the tables.
+    """
+    row = con.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ? AND status = 'running'"
+        " RETURNING run_id",
+        [status, at or datetime.now(UTC), error, run_id],
+    ).fetchone()
+    return row is not None
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, *, run_id: str | None = None, limit: int = 10) -> list[EntityCount]:

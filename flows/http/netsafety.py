@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
-from flows.weberrors import BlockedAddress, InvalidURL, UnresolvableHost, UnsupportedScheme
+from flows.http.weberrors import BlockedAddress, InvalidURL, UnresolvableHost, UnsupportedScheme
 
 __all__ = [
     "IPAddress",

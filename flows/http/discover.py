@@ -29,10 +29,10 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from flows.fetch import Fetcher, NotModified, Politeness
-from flows.inputs import Reject
-from flows.urls import canonicalize
-from flows.weberrors import DiscoveryError, WebError
+from flows.http.fetch import Fetcher, NotModified, Politeness
+from flows.http.urls import canonicalize
+from flows.http.weberrors import DiscoveryError, WebError
+from flows.sources.files import Reject
 
 __all__ = [
     "Discovered",

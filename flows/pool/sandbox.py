@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -34,16 +35,18 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from flows.inputs import RawPage
+from flows.sources.files import RawPage
+from flows.stopping import raise_if_stop_requested, stop_requested
 from warehouse.records import ArticleRecord, Reject
 
 __all__ = [
     "TRANSIENT_REASONS", "PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "shutdown_shared_workers",
 ]
 
-_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 # A worker cut off or dead says as much about the machine at that moment as about the page: worth another try.
 TRANSIENT_REASONS = frozenset({"parse_timeout", "parse_crashed", "entities_timeout", "entities_crashed"})
+_STOP_POLL_SECONDS = 0.25  # how often a pool waiting on its workers checks whether the run was asked to stop
 _ENTITY_CHUNK = 8  # records per entities job: big enough for spaCy's batching, small enough to spread
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -71,7 +74,7 @@ class SandboxSettings:
 
 
 class _Worker:
-    """One worker: a fresh ``python -m flows.sandbox`` process talking pickles over two pipes.
+    """One worker: a fresh ``python -m flows.pool.sandbox`` process talking pickles over two pipes.
 
     A plain subprocess, not ``multiprocessing``: it does not re-import the parent's
     ``__main__``, never forks a threaded parent (Prefect runs threads), and may be
@@ -86,7 +89,8 @@ class _Worker:
         for knob in _ONE_THREAD:  # the pool is the parallelism: a worker's math libraries stay on one core
             env.setdefault(knob, "1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flows.sandbox", str(to_child_r), str(from_child_w), json.dumps(asdict(settings))],
+            [sys.executable, "-m", "flows.pool.sandbox", str(to_child_r), str(from_child_w),
+             json.dumps(asdict(settings))],  # fmt: skip
             pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL,
         )
         os.close(to_child_r)
@@ -212,8 +216,12 @@ class PageWorkers:
                         worker.job, worker.deadline = index, time.monotonic() + timeouts[index]
                 busy = [w for w in self._workers if w.job is not None or not w.ready]
                 deadlines = [w.deadline for w in busy if w.job is not None]
-                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-                for conn in wait([w.conn for w in busy], timeout=timeout):
+                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else _STOP_POLL_SECONDS
+                if stop_requested() is not None:  # the run stops: these pages are parsed again by the next one
+                    for worker in busy:
+                        self._replace(worker)
+                    raise_if_stop_requested()
+                for conn in wait([w.conn for w in busy], timeout=min(timeout, _STOP_POLL_SECONDS)):
                     worker = next(w for w in busy if w.conn is conn)
                     try:
                         message = conn.recv()
@@ -248,7 +256,7 @@ class PageWorkers:
 
 
 def _worker_main(conn: Connection, out: Connection, settings: SandboxSettings) -> None:
-    from flows.stages import find_entities, parse_pages
+    from flows.pool.stages import find_entities, parse_pages
 
     if settings.warm_entities:
         from parsers.entities import load_nlp
@@ -347,9 +355,10 @@ def shutdown_shared_workers() -> None:
 atexit.register(shutdown_shared_workers)
 
 
-if __name__ == "__main__":  # a worker: python -m flows.sandbox IN_FD OUT_FD SETTINGS_JSON
+if __name__ == "__main__":  # a worker: python -m flows.pool.sandbox IN_FD OUT_FD SETTINGS_JSON
     # Our protocol owns the pipes; anything a library prints goes to stderr.
     os.dup2(2, 1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the terminal's whole group: it is the run's to take
     _worker_main(
         Connection(int(sys.argv[1]), writable=False),
         Connection(int(sys.argv[2]), readable=False),

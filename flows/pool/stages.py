@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from flows.inputs import RawPage
-from flows.urls import prefer_canonical
+from flows.http.urls import prefer_canonical
+from flows.sources.files import RawPage
 from parsers import ParseError, extract_article
 from parsers.entities import find_mentions_by_language
 from parsers.language import language_code

@@ -6,7 +6,8 @@ Per request, in order:
    connects to checked addresses (``netsafety.SafeNetworkBackend``);
 2. robots.txt of the host, fetched once per ``Fetcher`` (i.e. per run) and cached;
 3. politeness: at most ``concurrency`` requests in flight per host, request starts at
-   least ``delay`` seconds apart, and a 429's ``Retry-After`` holds back the whole host;
+   least ``delay`` seconds apart, and a 429's ``Retry-After`` holds back the whole host
+   (even when the URL is given up on);
 4. the exchange, bounded by connect/read timeouts and a total deadline per attempt;
    timeouts, 408, 429, 5xx and dropped connections are retried with exponential backoff
    and jitter (never sooner than ``Retry-After``);
@@ -17,7 +18,11 @@ Per request, in order:
    magic-number sniff so a PDF served as ``text/html`` is still refused.
 
 Decoding bytes to text is not done here (``parsers.charset``). Errors are the
-``flows.weberrors`` family; ``Fetcher.fetch`` turns them into ``Reject`` rows.
+``flows.http.weberrors`` family; ``Fetcher.fetch`` turns them into ``Reject`` rows.
+
+A run fetches through one ``FetchSession``: one ``Fetcher`` on one event loop for the whole
+run, so the per-host state of 2-3 (and the open connections) lasts across batches and is
+shared by every source that names the same host.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import random
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
@@ -39,10 +45,9 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from flows.inputs import RawPage, Reject
-from flows.netsafety import Resolver, SafeNetworkBackend, check_url
-from flows.robots import RobotsCache, RobotsRules, parse_robots
-from flows.weberrors import (
+from flows.http.netsafety import Resolver, SafeNetworkBackend, check_url
+from flows.http.robots import RobotsCache, RobotsRules, parse_robots
+from flows.http.weberrors import (
     BadContentEncoding,
     ConnectFailed,
     DecompressionBomb,
@@ -57,6 +62,7 @@ from flows.weberrors import (
     UnsupportedContentType,
     WebError,
 )
+from flows.sources.files import RawPage, Reject
 
 try:  # brotli is optional: without it we simply do not advertise "br"
     import brotli
@@ -70,6 +76,7 @@ __all__ = [
     "FetchConfig",
     "FetchRequest",
     "FetchResult",
+    "FetchSession",
     "Fetcher",
     "NotModified",
     "Politeness",
@@ -189,6 +196,12 @@ def _media_type(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip().lower() or None
 
 
+# Added to a host's delay between request starts: the way of a request to the server (a new connection
+# or a reused one, the scheduling of threads) varies by some milliseconds, and the promise is that the
+# *server* sees the starts at least ``delay`` apart.
+SPACING_SLACK = 0.05
+
+
 class _Host:
     """Politeness state for one host: a semaphore, a start-time gate, robots rules."""
 
@@ -210,7 +223,7 @@ class _Host:
                 wait = self.next_start - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                self.next_start = time.monotonic() + self.delay
+                self.next_start = time.monotonic() + (self.delay + SPACING_SLACK if self.delay else 0.0)
             yield
 
 
@@ -481,15 +494,13 @@ class Fetcher:
             try:
                 return await self._attempt(host, url, **kwargs)  # type: ignore[arg-type]
             except TransientFetchError as exc:
-                if attempt == cfg.retries:
+                if exc.retry_after is not None:
+                    # The host asked everyone to back off, not one URL: held even when this URL is given up.
+                    host.hold(min(exc.retry_after, cfg.max_retry_after))
+                if attempt == cfg.retries or (exc.retry_after or 0.0) > cfg.max_retry_after:
                     raise
                 wait = min(cfg.max_backoff, cfg.backoff * 2**attempt) * random.uniform(0.5, 1.0)
-                if exc.retry_after is not None:
-                    if exc.retry_after > cfg.max_retry_after:
-                        raise
-                    wait = max(wait, exc.retry_after)
-                    host.hold(exc.retry_after)  # the host asked everyone to back off, not one URL
-                await asyncio.sleep(wait)
+                await asyncio.sleep(max(wait, exc.retry_after or 0.0))
         raise AssertionError("unreachable")
 
     async def _attempt(
@@ -654,13 +665,60 @@ def fetch_all(
     on_result: Callable[[FetchResult], None] | None = None,
     robots_cache: RobotsCache | None = None,
 ) -> list[FetchResult]:
-    """Synchronous entry point: one ``Fetcher`` for the whole batch."""
+    """Synchronous entry point for one batch on its own (a run keeps one ``FetchSession`` instead)."""
+    with FetchSession(config, resolver=resolver, robots_cache=robots_cache) as session:
+        return session.fetch_many(requests, on_result=on_result)
 
-    async def run() -> list[FetchResult]:
-        async with Fetcher(config, resolver=resolver, robots_cache=robots_cache) as fetcher:
-            return await fetcher.fetch_many(requests, on_result=on_result)
 
-    return run_sync(run)
+class FetchSession:
+    """One ``Fetcher`` for a whole run, callable from plain (synchronous) code in any thread.
+
+    The fetcher's per-host state (request spacing, concurrency slots, ``Retry-After`` holds,
+    robots.txt) and its connections are bound to an event loop; the session keeps one loop
+    running in its own thread for as long as the run lasts, so that state outlives each batch
+    (before, every batch began with a fresh fetcher and the first request of a batch could
+    follow the previous batch's last one at once). Use it as a context manager, or ``close`` it.
+    """
+
+    def __init__(
+        self,
+        config: FetchConfig | None = None,
+        *,
+        resolver: Resolver | None = None,
+        robots_cache: RobotsCache | None = None,
+    ) -> None:
+        self.config = config or FetchConfig()
+        self.fetcher = Fetcher(self.config, resolver=resolver, robots_cache=robots_cache)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="fetch-session", daemon=True)
+        self._thread.start()
+
+    def run(self, work: Callable[[Fetcher], Coroutine[Any, Any, T]]) -> T:
+        """``work(fetcher)`` run to completion on the session's loop; blocks the calling thread."""
+        if self._loop.is_closed():
+            raise RuntimeError("the fetch session is closed")
+        return asyncio.run_coroutine_threadsafe(work(self.fetcher), self._loop).result()
+
+    def fetch_many(
+        self, requests: Iterable[FetchRequest], *, on_result: Callable[[FetchResult], None] | None = None
+    ) -> list[FetchResult]:
+        return self.run(lambda fetcher: fetcher.fetch_many(requests, on_result=on_result))
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            self.run(lambda fetcher: fetcher.aclose())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+    def __enter__(self) -> FetchSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:

@@ -10,7 +10,7 @@
 A source's ``language`` and ``site_profile`` ride on its ``Target`` and then on each of its
 ``RawPage`` s to the parser; the raw archive keeps only what the server sent.
 
-Prefect tasks in ``flows.ingest`` / ``flows.reparse`` wrap these.
+Prefect tasks in ``flows.tasks`` wrap these; the source objects of ``flows.sources`` call the tasks.
 """
 
 from __future__ import annotations
@@ -21,25 +21,23 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from flows.discover import Discovered, Discovery, dedupe, discover_feed, discover_sitemap, parse_url_list
-from flows.fetch import (
+from flows.http.discover import Discovered, Discovery, dedupe, discover_feed, discover_sitemap, parse_url_list
+from flows.http.fetch import (
     FetchConfig,
     Fetcher,
     FetchRequest,
     FetchResult,
+    FetchSession,
     NotModified,
     Politeness,
     Validators,
-    fetch_all,
-    run_sync,
 )
-from flows.inputs import LocalFile, RawPage, Reject
-from flows.robots import RobotsCache
-from flows.sources import Source, load_sources, sources_from_flags
-from flows.warc import iter_warc
-from flows.writelock import write_window
+from flows.http.weberrors import SourcesError
+from flows.sources.config import Source, load_sources, sources_from_flags
+from flows.sources.files import LocalFile, RawPage, Reject
+from flows.sources.warc import iter_warc
 from parsers.sites import SiteProfile
-from warehouse import connect
+from warehouse.handle import Warehouse
 from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
 
 __all__ = [
@@ -73,7 +71,7 @@ class Target:
 
 @dataclass(frozen=True)
 class InputPlan:
-    paths: list[str] = field(default_factory=list)  # files and folders, read by flows.inputs
+    paths: list[str] = field(default_factory=list)  # files and folders, read by flows.sources.files
     warcs: list[Source] = field(default_factory=list)
     web: list[Source] = field(default_factory=list)  # feed, sitemap and URL-list sources
     folders: dict[str, Source] = field(default_factory=dict)  # the folder sources among ``paths``, by location
@@ -129,18 +127,25 @@ def plan_inputs(
     url_files: Sequence[str] = (),
     default_sources: str = DEFAULT_SOURCES_FILE,
 ) -> InputPlan:
-    """What a run reads. With nothing named, ``sources.toml`` (if present) or ``seeds/``.
+    """What a run reads. With nothing named, ``sources.toml`` (if present) or ``seeds/`` (if present).
+
+    A sources file without sources, or nothing named and neither default there, is a ``SourcesError``.
 
     Paths ending in ``.warc`` / ``.warc.gz`` are read as WARC archives.
     """
-    sources = load_sources(sources_file) if sources_file else []
+    sources = _some_sources(sources_file) if sources_file else []
     sources += sources_from_flags(feeds=feeds, sitemaps=sitemaps, url_files=url_files)
     paths = list(paths)
     if not sources and not paths:
         if Path(default_sources).is_file():
-            sources = load_sources(default_sources)
-        else:
+            sources = _some_sources(default_sources)
+        elif Path("seeds").is_dir():
             paths = ["seeds"]
+        else:
+            raise SourcesError(
+                f"nothing to ingest: name files or folders, a sources file (--sources), --feed, --sitemap or --urls"
+                f" (there is no ./{default_sources} and no ./seeds here)"
+            )
     plan = InputPlan()
     for path in paths:
         if path.lower().endswith((".warc", ".warc.gz")):
@@ -156,6 +161,14 @@ def plan_inputs(
         else:
             plan.web.append(source)
     return plan
+
+
+def _some_sources(path: str) -> list[Source]:
+    """The sources of a file that must name some: an empty one is a mistake, not a reason to read seeds/."""
+    sources = load_sources(path)
+    if not sources:
+        raise SourcesError(f"{path}: no [[source]] tables: nothing to ingest")
+    return sources
 
 
 _POLITENESS_KEYS = frozenset({"concurrency", "delay"})
@@ -176,21 +189,21 @@ def fetch_config(options: Mapping[str, Any] | None = None, *, allow_private: boo
 
 
 def discover_targets(
-    sources: Sequence[Source],
-    *,
-    config: FetchConfig,
-    robots_cache: RobotsCache | None = None,
+    sources: Sequence[Source], *, session: FetchSession
 ) -> tuple[list[Target], list[Reject]]:
-    """URLs named by the web sources, first source wins a URL named twice."""
+    """URLs named by the web sources, first source wins a URL named twice.
 
-    async def run() -> list[tuple[Source, Discovery]]:
-        async with Fetcher(config, robots_cache=robots_cache) as fetcher:
-            return await asyncio.gather(*(_discover(fetcher, source, config) for source in sources))
+    Fetched through the run's ``session``, so a feed's host keeps its politeness for the pages after it.
+    """
+    config = session.config
+
+    async def run(fetcher: Fetcher) -> list[tuple[Source, Discovery]]:
+        return await asyncio.gather(*(_discover(fetcher, source, config) for source in sources))
 
     targets: list[Target] = []
     rejects: list[Reject] = []
     seen: set[str] = set()
-    for source, found in run_sync(run):
+    for source, found in session.run(run):
         rejects += found.rejects
         items = [item for item in dedupe(found.items) if item.url not in seen]
         if source.max_pages is not None:
@@ -239,18 +252,16 @@ async def _discover(fetcher: Fetcher, source: Source, config: FetchConfig) -> tu
 def fetch_targets(
     targets: Sequence[Target],
     *,
-    db_path: str,
-    config: FetchConfig,
-    robots_cache: RobotsCache | None = None,
+    warehouse: Warehouse,
+    session: FetchSession,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
-    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies."""
-    with write_window(db_path):  # connect() may migrate, so even this read takes the writer's turn
-        con = connect(db_path)
-        try:
-            known = validators(con, [t.url for t in targets])
-        finally:
-            con.close()
+    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies.
+
+    Through the run's ``session``: a host's politeness carries over from the previous batch.
+    """
+    with warehouse.connection() as con:
+        known = validators(con, [t.url for t in targets])
     requests = [
         FetchRequest(
             url=t.url,
@@ -263,7 +274,7 @@ def fetch_targets(
     ]
     fetched = Fetched()
     by_url = {t.url: t for t in targets}
-    for result in fetch_all(requests, config=config, robots_cache=robots_cache, on_result=on_result):
+    for result in session.fetch_many(requests, on_result=on_result):
         if isinstance(result, RawPage):
             target = by_url.get(result.uri)
             if target is not None:
@@ -274,17 +285,8 @@ def fetch_targets(
         else:
             fetched.rejects.append(result)
     if fetched.pages:
-        with write_window(db_path):
-            con = connect(db_path)
-            try:
-                con.execute("BEGIN TRANSACTION")
-                archive_pages(con, [_archived(page) for page in fetched.pages])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
+        with warehouse.transaction() as con:
+            archive_pages(con, [_archived(page) for page in fetched.pages])
     return fetched
 
 
@@ -313,10 +315,6 @@ def _archived(page: RawPage) -> ArchivedPage:
     return ArchivedPage(**{name: getattr(page, name) for name in _ARCHIVED_FIELDS})
 
 
-def archived_batch(db_path: str, uris: Sequence[str]) -> list[RawPage]:
-    with write_window(db_path):
-        con = connect(db_path)
-        try:
-            return [RawPage(**vars(page)) for page in archived_pages(con, uris)]
-        finally:
-            con.close()
+def archived_batch(warehouse: Warehouse, uris: Sequence[str]) -> list[RawPage]:
+    with warehouse.connection() as con:
+        return [RawPage(**vars(page)) for page in archived_pages(con, uris)]

@@ -34,8 +34,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from flows.fetch import PAGE_TYPES, sniff_binary
-from flows.inputs import RawPage, Reject
+from flows.http.fetch import PAGE_TYPES, sniff_binary
+from flows.sources.files import RawPage, Reject
 
 __all__ = ["iter_warc"]
 
@@ -49,6 +49,14 @@ _MAX_HEADER = 1 << 20  # a WARC header block longer than this is not one
 _WARC_START = b"WARC/"
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$")
+
+
+class _QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
+    """warcio's iterator without its stderr warning for a record not followed by a newline: that
+    warning prints the next bytes of the file raw (binary junk on the console), and the record is
+    checked here anyway (``_check_whole``), its damage reported as a reject."""
+
+    INC_RECORD = ""
 
 
 class _Broken(Exception):
@@ -85,7 +93,7 @@ def _records(path: Path, *, source: str, max_bytes: int) -> Iterator[RawPage | R
         gzipped = stream.read(2) == _GZIP_MAGIC
         size = stream.seek(0, 2)
         stream.seek(0)
-        archive = ArchiveIterator(stream)
+        archive = _QuietArchiveIterator(stream)
         records = iter(archive)
         number = 0
         while True:

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
-from flows.fetch import Politeness
-from flows.weberrors import SourcesError
+from flows.http.fetch import Politeness
+from flows.http.weberrors import SourcesError
 from parsers.language import language_code
 from parsers.sites import SiteProfile, SiteProfileError, find_profile, load_profiles
 

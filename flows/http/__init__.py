@@ -1,0 +1,1 @@
+"""The HTTP stack: polite, defensive fetching, address safety, robots.txt, URL forms, feed and sitemap discovery."""
