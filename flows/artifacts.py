@@ -4,6 +4,7 @@
   extraction health against the source's history, top entities;
 - ``ingest-rejects`` (table): every reject with its URL, stage and reason;
 - ``ingest-top-entities`` (table): the run's most mentioned entities;
+- ``ingest-entity-languages`` (table): per language, articles with entities and with no entity model;
 - a progress artifact, updated after each batch while the run goes on.
 """
 
@@ -36,6 +37,13 @@ def publish_run_artifacts(summary: RunSummary) -> None:
         description=f"Pages rejected in this run ({len(summary.rejects)})"
         + (f"; the first {len(rows)} shown, all are in the rejects table" if more else ""),
     )
+    if summary.entity_languages:
+        create_table_artifact(
+            [{"language": c.language, "articles": c.articles, "with entities": c.with_entities,
+              "no entity model": c.no_model} for c in summary.entity_languages],
+            key="ingest-entity-languages",
+            description="Per language: this run's articles with entities, and those no entity model could read",
+        )  # fmt: skip
     if summary.top_entities:
         create_table_artifact(
             [

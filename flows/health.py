@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 from prefect.events import emit_event
 
+from warehouse import entity_coverage
+from warehouse.entity_coverage import LanguageCoverage
 from warehouse.health import (
     Baseline,
     HealthFlag,
@@ -31,7 +33,15 @@ from warehouse.health import (
 )
 from warehouse.health import record_health as store_health
 
-__all__ = ["HEALTH_EVENT", "MEASURED_EVENT", "HealthReport", "check_health", "emit_health_events", "every_source"]
+__all__ = [
+    "HEALTH_EVENT",
+    "MEASURED_EVENT",
+    "HealthReport",
+    "check_entity_languages",
+    "check_health",
+    "emit_health_events",
+    "every_source",
+]
 
 HEALTH_EVENT = "newsingest.source.health.degraded"
 MEASURED_EVENT = "newsingest.source.health.measured"
@@ -54,6 +64,13 @@ def every_source(tallies: dict[str, HealthTally], stats: Iterable[Any]) -> list[
         tally.skipped = stat.not_modified + stat.outside_window
         result.append(tally)
     return result + [tally for source, tally in tallies.items() if source not in {t.source for t in result}]
+
+
+def check_entity_languages(con: duckdb.DuckDBPyConnection, *, run_id: str) -> list[LanguageCoverage]:
+    """Per language, the run's articles with entities and those no model read; stored beside source health."""
+    coverage = entity_coverage.measure(con, run_id=run_id)
+    entity_coverage.record(con, run_id=run_id, coverage=coverage)
+    return coverage
 
 
 def check_health(

@@ -34,7 +34,7 @@ from prefect.utilities.annotations import opaque
 from flows.ahead import ahead
 from flows.artifacts import MAX_REJECT_ROWS, RunProgress, publish_run_artifacts
 from flows.faults import checkpoint
-from flows.health import HealthReport, every_source
+from flows.health import HealthReport, check_entity_languages, every_source
 from flows.pool.sandbox import TRANSIENT_REASONS, SandboxSettings
 from flows.run_end import ended_by
 from flows.sources.base import Batch, PageSource
@@ -253,6 +253,7 @@ class RunLedger:
         with self.warehouse.connection() as con:
             finish_run(con, run_id=self.run_id, pages_seen=self.pages_seen, result=self.totals)
             top = top_entities(con, run_id=self.run_id)
+            languages = check_entity_languages(con, run_id=self.run_id)
         totals = self.totals
         get_run_logger().info(
             "loaded %d, unchanged %d, duplicates %d, rejects %d",
@@ -262,7 +263,7 @@ class RunLedger:
             run_id=self.run_id, db_path=self.warehouse.path, inputs=self.inputs, pages_seen=self.pages_seen,
             result=totals, reject_reasons=dict(self.rejected.reasons.most_common()), top_entities=top,
             seconds=time.perf_counter() - self.started, sources=list(self.stats.values()), health=self.reports,
-            rejects=self.rejected.first,
+            rejects=self.rejected.first, entity_languages=languages,
         )  # fmt: skip
 
     def _stat(self, source: str) -> SourceStats:

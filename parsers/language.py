@@ -4,20 +4,25 @@ How an article's language is decided, first answer wins:
 
 1. the page's own markup: ``<html lang>``, JSON-LD ``inLanguage``, ``og:locale``,
    ``<meta http-equiv=content-language>`` (``parsers.html_meta``);
-2. the HTTP ``Content-Language`` header the page was served with (``flows.stages``);
+2. the HTTP ``Content-Language`` header the page was served with (``flows.pool.stages``);
 3. the ``language`` its source declares in ``sources.toml`` (a hint, for pages that state none);
-4. ``guess_language`` on the clean body: function words make up a large share of any running
-   text, so a few hundred words tell the major news languages apart (no model, no download).
+4. ``guess_language`` on the clean body: first its script (``dominant_script``): a body written mostly
+   in Han, kana, Hangul, Thai, Greek, Hebrew, Devanagari ... names its language by that alone
+   (kana beside Han is Japanese; Cyrillic and Arabic script pick among their languages by function
+   words, else the most written one); then, for Latin script, function words make up a large share
+   of any running text, so a few hundred words tell the major news languages apart (no model, no
+   download).
 
 ``language_code`` reads every one of these the same way ("de-CH", "deu" -> "de").
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
-__all__ = ["guess_language", "language_code"]
+__all__ = ["dominant_script", "guess_language", "language_code"]
 
 _ISO_639_1 = frozenset(
     """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
@@ -65,7 +70,77 @@ def language_code(value: str | None) -> str | None:
     return code if code in _ISO_639_1 else None
 
 
+# Scripts by Unicode block: (first, last code point, script). Latin is everything alphabetic below U+0250.
+_SCRIPT_BLOCKS = (
+    (0x0370, 0x03FF, "Greek"), (0x0400, 0x052F, "Cyrillic"), (0x0530, 0x058F, "Armenian"),
+    (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"),
+    (0x0900, 0x097F, "Devanagari"), (0x0980, 0x09FF, "Bengali"), (0x0A00, 0x0A7F, "Gurmukhi"),
+    (0x0A80, 0x0AFF, "Gujarati"), (0x0B80, 0x0BFF, "Tamil"), (0x0C00, 0x0C7F, "Telugu"),
+    (0x0C80, 0x0CFF, "Kannada"), (0x0D00, 0x0D7F, "Malayalam"), (0x0D80, 0x0DFF, "Sinhala"),
+    (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Lao"), (0x1000, 0x109F, "Myanmar"),
+    (0x10A0, 0x10FF, "Georgian"), (0x1100, 0x11FF, "Hangul"), (0x1200, 0x139F, "Ethiopic"),
+    (0x1780, 0x17FF, "Khmer"), (0x3040, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"),
+    (0x3130, 0x318F, "Hangul"), (0x3400, 0x4DBF, "Han"), (0x4E00, 0x9FFF, "Han"),
+    (0xAC00, 0xD7AF, "Hangul"), (0xF900, 0xFAFF, "Han"), (0xFB1D, 0xFB4F, "Hebrew"),
+    (0xFB50, 0xFEFF, "Arabic"), (0xFF66, 0xFF9F, "Kana"), (0x20000, 0x2FA1F, "Han"),
+)
+_SCRIPT_STARTS = [block[0] for block in _SCRIPT_BLOCKS]
+# A script that names one language; Cyrillic and Arabic go through function words first.
+_SCRIPT_LANGUAGE = {
+    "Greek": "el", "Armenian": "hy", "Hebrew": "he", "Devanagari": "hi", "Bengali": "bn", "Gurmukhi": "pa",
+    "Gujarati": "gu", "Tamil": "ta", "Telugu": "te", "Kannada": "kn", "Malayalam": "ml", "Sinhala": "si",
+    "Thai": "th", "Lao": "lo", "Myanmar": "my", "Georgian": "ka", "Hangul": "ko", "Ethiopic": "am",
+    "Khmer": "km", "Han": "zh", "Kana": "ja", "Cyrillic": "ru", "Arabic": "ar",
+}
+
+
+def _script_of(char: str) -> str:
+    code = ord(char)
+    if code < 0x0250:
+        return "Latin"
+    i = bisect.bisect_right(_SCRIPT_STARTS, code) - 1
+    if i >= 0 and code <= _SCRIPT_BLOCKS[i][1]:
+        return _SCRIPT_BLOCKS[i][2]
+    return "Other"
+
+
+def script_counts(text: str, *, sample: int = 20_000) -> Counter[str]:
+    """Letters per script in the first ``sample`` characters."""
+    return Counter(_script_of(char) for char in text[:sample] if char.isalpha())
+
+
+def dominant_script(text: str) -> str | None:
+    """The script of most of the text's letters ("Latin", "Han", "Cyrillic" ...); None without letters.
+
+    Japanese mixes Han and kana: any real share of kana beside Han makes the text "Kana".
+    """
+    counts = script_counts(text)
+    total = counts.total()
+    if not total:
+        return None
+    if counts["Kana"] * 10 >= total and counts["Kana"] + counts["Han"] >= total / 2:
+        return "Kana"
+    if counts["Hangul"] and counts["Hangul"] + counts["Han"] >= total / 2 and counts["Hangul"] >= counts["Han"] / 4:
+        return "Hangul"
+    script, _ = counts.most_common(1)[0]
+    return script
+
+
 def guess_language(text: str, *, max_words: int = 400, min_hits: int = 5) -> str | None:
+    script = dominant_script(text)
+    if script in _SCRIPT_LANGUAGE:
+        if script in ("Cyrillic", "Arabic"):  # several languages share these: function words first
+            guess = _by_function_words(text, max_words=max_words, min_hits=min_hits)
+            if guess is not None and _SCRIPT_OF_LANGUAGE.get(guess) == script:
+                return guess
+        return _SCRIPT_LANGUAGE[script]
+    return _by_function_words(text, max_words=max_words, min_hits=min_hits)
+
+
+_SCRIPT_OF_LANGUAGE = {"ru": "Cyrillic", "uk": "Cyrillic"}
+
+
+def _by_function_words(text: str, *, max_words: int, min_hits: int) -> str | None:
     words = [word.casefold() for word in _WORD.findall(text[:20_000])[:max_words]]
     if not words:
         return None

@@ -204,8 +204,9 @@ def test_united_states_aliases(alias):
 def test_uk_aliases_are_one_entity():
     body = "Britain and the UK and the U.K. are one place."
     got = normalise_spans(body, spans(body, ("Britain", "GPE"), ("the UK", "GPE"), ("the U.K.", "GPE")))
-    assert {m.name for m in got} == {"United Kingdom"}
-    assert [m.text for m in got] == ["Britain", "UK", "U.K."]
+    # The labelling guide maps short forms only: "Britain" is written as the body writes it.
+    assert [(m.text, m.name) for m in got] == [("Britain", "Britain"), ("UK", "United Kingdom"),
+                                               ("U.K.", "United Kingdom")]
 
 
 def test_alias_acronyms_are_case_sensitive():
@@ -368,7 +369,8 @@ def test_missed_surname_not_added_when_unsafe(body, marks):
 
 
 def test_label_majority_vote_and_place_preference():
-    body = "Crimea voted. Aid reached Crimea. Zorvan grew. Zorvan fell. Zorvan rose."
+    # "in Crimea": a place the gazetteer (cities and countries) lacks needs the text to vouch for it.
+    body = "Crimea voted. Aid came in Crimea. Zorvan grew. Zorvan fell. Zorvan rose."
     marks = (
         ("Crimea", "ORG"), ("Crimea", "GPE"),
         ("Zorvan", "ORG"), ("Zorvan", "ORG"), ("Zorvan", "GPE"),
@@ -455,11 +457,12 @@ def test_second_article_acronyms_aliases_and_possessives(nlp):
         names_of.setdefault(m.text, set()).add((m.name, m.label))
     assert names_of["FBI"] == {("Federal Bureau of Investigation", "ORG")}
     assert names_of["NCA"] == {("National Crime Agency", "ORG")}
-    assert names_of["Britain"] == names_of["U.K."] == {("United Kingdom", "GPE")}
+    assert names_of["U.K."] == {("United Kingdom", "GPE")}
+    assert names_of["Britain"] == {("Britain", "GPE")}  # only short forms are aliases (labelling guide)
     assert names_of["Home Office"] == {("Home Office", "ORG")}
     assert names_of["Cooper"] == {("Yvette Cooper", "PERSON")}  # "Cooper's" (read as ORG) and "Ms. Cooper"
     assert names_of["Microsoft"] == {("Microsoft Corp.", "ORG")}
-    assert not {"Cooper", "FBI", "NCA", "Microsoft", "U.K. Home Office", "Britain"} & {m.name for m in mentions}
+    assert not {"Cooper", "FBI", "NCA", "Microsoft", "U.K. Home Office"} & {m.name for m in mentions}
 
 
 def test_batch_matches_single_calls(nlp, own_mentions):

@@ -57,11 +57,24 @@ def test_seed_entities_match_expected(seeded_db, seed_expected):
     for label, names in seed_expected["entities_required"].items():
         for name in names:
             assert (name, label) in found, f"missing {label} {name}"
+    # Two the small model gets wrong alone: "gas producer Novatek" (read as a person) is a business,
+    # "Kiev launched military operations" (read as a person) is a city of the place gazetteer.
+    assert ("Novatek", "ORG") in found and ("Kiev", "GPE") in found
+    assert not {("Novatek", "PERSON"), ("Kiev", "PERSON")} & found
+    per_article = set(_article_entities(db))
+    for label, names in seed_expected["entities_required"].items():
+        assert {(name, label) for name in names} <= per_article  # the article's own resolution too
+    assert {("Novatek", "ORG"), ("Kiev", "GPE")} <= per_article
     names = {name for name, _ in found}
     for forbidden in seed_expected["entity_names_forbidden"]:
         assert forbidden not in names
     assert ("United States", "GPE") in found and not names & {"US", "U.S.", "the United States"}
     assert all(body[start:end] == surface for start, end, surface in spans)
+
+
+def _article_entities(db) -> list[tuple[str, str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT DISTINCT name, label FROM mentions").fetchall()
 
 
 def test_second_run_adds_only_its_run_record(seeded_db):

@@ -14,17 +14,10 @@ the id: on the corpora the small model gives one name both kinds far more often
 real-world things share a bare name, and a person's bare surname already joins
 the full name within its article.
 
-Per article (pure: ``canonical_mentions``):
-
-1. clean each name: brackets and what parentheses hold, leading determiners,
-   titles before a person ("President", "Kremlin spokesman"), a trailing
-   possessive, stray punctuation; junk spans (no letters, all lower case,
-   links, more than eight words) are dropped;
-2. a person's bare surname or shorter form joins the full name of the same
-   article that ends with it (the nearest one before it, else after);
-3. a definition, "Full Name (Short)" or "Short (Full Name)", joins the short
-   form to the full name: "Russian Agricultural Bank (Rosselkhozbank)",
-   "European Union (EU)".
+Per article (pure: ``canonical_mentions``): nothing is cleaned or joined here. The names come
+resolved from ``parsers.entities`` (the one place for cleaning, titles, surnames and an article's
+own definitions); this step keeps one mention per span and collects the article's short-form
+definitions (``parsers.entity_definitions``), which the warehouse applies across articles.
 
 In the warehouse (``store_mentions``):
 
@@ -43,7 +36,6 @@ In the warehouse (``store_mentions``):
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import re
@@ -56,6 +48,9 @@ from datetime import datetime
 import duckdb
 import numpy as np
 
+from parsers.entities import normalise_spans
+from parsers.entity_definitions import Definition, find_definitions
+from parsers.entity_names import LABEL_ORDER
 from warehouse.columns import register_columns
 from warehouse.records import MentionLike
 
@@ -63,7 +58,6 @@ __all__ = [
     "CanonicalMention",
     "Definition",
     "canonical_mentions",
-    "clean_name",
     "entity_id_for",
     "entity_key",
     "kind_of",
@@ -88,19 +82,6 @@ class CanonicalMention:
     @property
     def key(self) -> str:
         return entity_key(self.name)
-
-
-@dataclass(frozen=True)
-class Definition:
-    """An article's "Full Name (Short)": the short form's key joins the full name's entity."""
-
-    alias: str
-    full_name: str
-    label: str  # the full name's label
-
-    @property
-    def alias_key(self) -> str:
-        return entity_key(self.alias)
 
 
 # --------------------------------------------------------------------------- ids
@@ -131,274 +112,34 @@ def entity_id_for(name: str) -> str:
     return _digest("entity", entity_key(name))
 
 
-# --------------------------------------------------------------------------- 1. cleaning
-
-_DETERMINER = re.compile(r"(?i)^(?:the|a|an)\s+")
-_POSSESSIVE = re.compile(r"\s*['’]s?$")
-_PARENTHESES = re.compile(r"\s*\([^()]*\)")
-_BRACKET_CHARS = str.maketrans("", "", "[](){}")
-_EDGE = "\"'“”‘’«»„‟‹›`*•·,;:!?|/\\-–—_#@~^+=<> \t\n"
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")
-_ABBREVIATIONS = frozenset({"corp.", "inc.", "co.", "ltd.", "jr.", "sr.", "st.", "bros.", "plc."})
-_WHITESPACE = re.compile(r"\s+")
-_NOT_IN_NAMES = ("@", "://", "www.", "|", "\n")
-_MAX_WORDS = 8
-_MAX_CHARS = 60
-_SENTENCE_MARKS = frozenset("。，、；：！？“”「」『』")
-# Words that stand before a person's name in news copy and are not part of it.
-# The last one of them in a span cuts it: "Kremlin spokesman Dmitry Peskov" -> "Dmitry Peskov".
-_TITLES = frozenset(
-    """president vice prime minister premier chancellor secretary spokesman spokeswoman spokesperson
-    senator sen rep representative congressman congresswoman governor gov mayor king queen prince
-    princess pope chairman chairwoman chair ceo founder director general gen lieutenant lt colonel col
-    major maj captain capt sergeant sgt admiral adm commander judge justice ambassador envoy
-    commissioner leader lawmaker mr mrs ms miss dr prof professor sir dame lord lady sheikh emir
-    ayatollah president-elect attorney""".split()
-)
-# Lower-case words that belong inside a personal name.
-_PARTICLES = frozenset("al el bin ibn bint abu de da di du del della der den van von la le ter dos das".split())
-# A title before these is a body's name ("Prime Minister's Office"), not a person's.
-_BODY_WORDS = frozenset(
-    "office department ministry administration council committee house cabinet government party".split()
-)
-_PERSON_OK = frozenset({"PERSON"})
-
-
-def clean_name(name: str, label: str) -> tuple[str, str] | None:
-    """The name an entity goes by, and its label (a title makes a person); None for junk (1)."""
-    text = _PARENTHESES.sub(" ", name)  # "Shanghai Composite (SHCOMP)": the name is outside
-    text = _WHITESPACE.sub(" ", text.translate(_BRACKET_CHARS)).strip()  # "[Vladimir] Putin"
-    for _ in range(4):  # each rule may expose another: "the President's" ...
-        before = text
-        text = _trim_symbols(text.strip(_EDGE))
-        text = _DETERMINER.sub("", text)
-        if label in ("PERSON", "GPE", "LOC", "NORP") or text.endswith("’s"):
-            text = _POSSESSIVE.sub("", text)
-        if text.endswith(".") and not _keeps_dot(text):
-            text = text[:-1]
-        text, label = _drop_title(text, label)
-        text = _drop_lowercase_lead(text)
-        if text == before:
-            break
-    if _is_junk(text):
-        return None
-    return text, label
-
-
-def _trim_symbols(text: str) -> str:
-    """No name starts or ends with a symbol ("👁 Prepare"); a final dot is judged apart."""
-    start, end = 0, len(text)
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
-        end -= 1
-    return text[start:end].strip()
-
-
-def _keeps_dot(text: str) -> bool:
-    last = text.rsplit(None, 1)[-1]
-    return bool(_INITIALISM.fullmatch(last)) or last.casefold() in _ABBREVIATIONS
-
-
-def _is_title(word: str) -> bool:
-    return word.casefold().rstrip(".") in _TITLES
-
-
-def _drop_title(text: str, label: str) -> tuple[str, str]:
-    words = text.split(" ")
-    cut = max((i for i, word in enumerate(words[:-1]) if _is_title(word)), default=-1)
-    if cut < 0:
-        return text, label
-    rest = words[cut + 1 :]
-    while len(rest) > 1 and rest[0] in ("of", "for"):  # "Secretary of State John Kerry"
-        rest = rest[2:]
-    if not rest or not _looks_like_a_personal_name(rest):
-        return text, label
-    if label != "PERSON" and (cut != 0 or len(rest) > 3):  # "President Putin" read as ORG; nothing longer
-        return text, label
-    return " ".join(rest), "PERSON"
-
-
-def _looks_like_a_personal_name(words: Sequence[str]) -> bool:
-    return all(
-        (word[:1].isupper() or word.casefold() in _PARTICLES or word.split("-", 1)[0] in _PARTICLES)
-        and word.casefold() not in _BODY_WORDS
-        and not _is_title(word)
-        for word in words
-    ) and not words[0].islower()
-
-
-def _drop_lowercase_lead(text: str) -> str:
-    """ "said Putin" -> "Putin"; particles and mixed case ("al-Assad", "iPhone") stay."""
-    words = text.split(" ")
-    i = 0
-    while i < len(words) - 1 and words[i].islower() and words[i] not in _PARTICLES and "-" not in words[i]:
-        i += 1
-    return " ".join(words[i:])
-
-
-def _is_junk(text: str) -> bool:
-    return (
-        len(text) < 2
-        or not any(char.isalpha() for char in text)
-        or text.islower()
-        or len(text.split()) > _MAX_WORDS
-        or len(text) > _MAX_CHARS  # a sentence of a language written without spaces
-        or any(char in _SENTENCE_MARKS for char in text)
-        or any(marker in text for marker in _NOT_IN_NAMES)
-        or _DETERMINER.match(text) is not None
-        or text.casefold() in ("the", "a", "an")
-        or not entity_key(text)
-    )
-
-
-# --------------------------------------------------------------------------- 2. surnames
-
-
-def _join_surnames(mentions: list[CanonicalMention]) -> list[CanonicalMention]:
-    """A shorter form of a person's name joins the full name of the same article (2).
-
-    Also a bare word the model called an organisation or a work ("Kirby said"),
-    never one it called a place ("in Washington" beside George Washington).
-    """
-    full_names: defaultdict[str, list[int]] = defaultdict(list)  # full name -> positions
-    for mention in mentions:
-        if mention.label == "PERSON" and " " in mention.name:
-            full_names[mention.name].append(mention.start_char)
-    if not full_names:
-        return mentions
-    out = []
-    for mention in mentions:
-        joinable = mention.label == "PERSON" or (
-            mention.label not in ("GPE", "LOC", "FAC", "NORP") and " " not in mention.name
-        )
-        targets = [full for full in full_names if joinable and _is_shorter_form(mention.name, full)]
-        if targets:
-            mention = replace(mention, name=_nearest(targets, full_names, mention.start_char), label="PERSON")
-        out.append(mention)
-    return out
-
-
-def _is_shorter_form(short: str, full: str) -> bool:
-    """ "Kirby" of "John Kirby", "Assad" of "Bashar al-Assad", "Bashar Assad" too; not the name itself."""
-    short_words, full_words = entity_key(short).split(), entity_key(full).split()
-    if not short_words or len(short_words) >= len(full_words):
-        return False
-    if short_words[-1] != full_words[-1]:
-        return False
-    rest = iter(full_words[:-1])
-    return all(any(word == other for other in rest) for word in short_words[:-1])
-
-
-def _nearest(targets: list[str], positions: dict[str, list[int]], at: int) -> str:
-    best: tuple[int, int, str] | None = None  # (after?, distance, name): before beats after
-    for name in targets:
-        pos = positions[name]
-        i = bisect.bisect_left(pos, at)
-        candidates = []
-        if i > 0:
-            candidates.append((0, at - pos[i - 1], name))
-        if i < len(pos):
-            candidates.append((1, pos[i] - at, name))
-        for candidate in candidates:
-            if best is None or candidate < best:
-                best = candidate
-    assert best is not None
-    return best[2]
-
-
-# --------------------------------------------------------------------------- 3. definitions
-
-_DEFINITION = re.compile(r"\s*\(\s*([^()\n]{2,60}?)\s*\)")
-_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,9}")
-_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "de", "du", "la", "&"})
-# Wire agencies and the like: "MOSCOW (Reuters)" defines nothing.
-_CREDITS = frozenset("reuters ap afp ap photo upi dpa efe ansa xinhua tass ria itar tass bloomberg file".split())
-_NOT_DEFINING = frozenset({"PERSON", "GPE", "LOC", "NORP"})  # a short form that is a person or place
-
-
-def _definitions(body: str, mentions: Sequence[CanonicalMention]) -> list[Definition]:
-    """ "Full Name (Short)" and "Short (Full Name)" of the article, checked for shape (3)."""
-    by_start = {m.start_char: m for m in mentions}
-    found = []
-    for mention in mentions:
-        inner_span = _parenthesis_after(body, mention)
-        if inner_span is None:
-            continue
-        start, end = inner_span
-        inner = body[start:end].strip()
-        inside = next((m for m in mentions if start <= m.start_char < end), None)
-        if inside is not None and inside is not by_start.get(mention.start_char):
-            if len(inside.name.split()) > len(mention.name.split()):  # "EU (European Union)"
-                if _is_short_form(mention.name, inside.name, inside.label, short_label=mention.label):
-                    found.append(Definition(mention.name, inside.name, inside.label))
-                continue
-            if inside.label in _NOT_DEFINING:  # "Gazprom Neft (Russia)"
-                continue
-        if _is_short_form(inner, mention.name, mention.label, short_label=None):
-            found.append(Definition(inner, mention.name, mention.label))
-    return found
-
-
-def _parenthesis_after(body: str, mention: CanonicalMention) -> tuple[int, int] | None:
-    """The text inside a parenthesis right after the mention, or at the end of its own span."""
-    own = re.search(r"\(\s*([^()\n]{2,60}?)\s*\)$", mention.surface)
-    if own:
-        return mention.start_char + own.start(1), mention.start_char + own.end(1)
-    match = _DEFINITION.match(body, mention.end_char)
-    return (match.start(1), match.end(1)) if match else None
-
-
-def _is_short_form(short: str, full: str, label: str, *, short_label: str | None) -> bool:
-    if label == "PERSON" or short_label in _NOT_DEFINING or " " not in full:
-        return False
-    if entity_key(short) in _CREDITS or entity_key(short) == entity_key(full):
-        return False
-    if _ACRONYM.fullmatch(short) and sum(char.isupper() for char in short) >= 2:
-        return _letters_in_order(short, full)
-    # A single name-like word ("Rosselkhozbank") for an organisation only: too loose for places.
-    return label == "ORG" and " " not in short and short[:1].isupper() and len(short) >= 4 and short.isalpha()
-
-
-def _letters_in_order(acronym: str, full: str) -> bool:
-    """ "EU" in "European Union", "NATO" in "North Atlantic Treaty Organization": first letter
-    first, the others in order among the full name's letters."""
-    letters = [char for char in acronym.casefold() if char.isalnum()]
-    words = [w for w in full.split() if w.casefold() not in _CONNECTORS]
-    if not letters or not words or letters[0] != words[0][0].casefold():
-        return False
-    rest = iter(" ".join(words).casefold())
-    return all(char in rest for char in letters)
-
-
 # --------------------------------------------------------------------------- per article
 
 
 def canonical_mentions(
     body: str, mentions: Iterable[MentionLike]
 ) -> tuple[list[CanonicalMention], list[Definition]]:
-    """Clean, join and collect the definitions of one article's mentions (1-3); pure."""
+    """One article's mentions as the parser resolved them, and its short-form definitions; pure.
+
+    Names are not cleaned or joined here: ``parsers.entities`` did that, once, for the article.
+    """
     # One mention per span: the warehouse keeps no key on mentions that would refuse a second.
-    by_span: dict[tuple[int, int], CanonicalMention] = {}
+    by_span: dict[tuple[int, int], MentionLike] = {}
     for mention in mentions:
-        result = clean_name(mention.name, mention.label)
-        if result is None:
-            continue
-        name, label = result
-        span = (mention.start_char, mention.end_char)
-        by_span.setdefault(span, CanonicalMention(mention.start_char, mention.end_char, mention.text, name, label))
-    cleaned = sorted(by_span.values(), key=lambda m: m.start_char)
-    joined = _join_surnames(cleaned)
-    definitions = _definitions(body, joined)
-    if definitions:
-        full_of = {d.alias_key: d for d in definitions}
-        joined = [
-            replace(m, name=full_of[m.key].full_name, label=full_of[m.key].label, via_alias=True)
-            if m.key in full_of and not (m.label == "PERSON" and " " in m.name)
-            else m
-            for m in joined
-        ]
-    return joined, definitions
+        if mention.name.strip() and entity_key(mention.name):
+            by_span.setdefault((mention.start_char, mention.end_char), mention)
+    kept = sorted(by_span.values(), key=lambda m: m.start_char)
+    definitions = find_definitions(body, kept)
+    aliases = {entity_key(d.alias) for d in definitions}
+    found = [
+        CanonicalMention(m.start_char, m.end_char, m.text, m.name, m.label,
+                         via_alias=entity_key(m.text) in aliases and entity_key(m.text) != entity_key(m.name))
+        for m in kept
+    ]  # fmt: skip
+    return found, definitions
+
+
+def _alias_key(definition: Definition) -> str:
+    return entity_key(definition.alias)
 
 
 # --------------------------------------------------------------------------- warehouse (4-6)
@@ -427,7 +168,7 @@ def store_mentions(
         found, defined = canonical_mentions(body, mentions)
         rows += [(article_id, m) for m in found]
         for definition in defined:
-            definitions.setdefault(definition.alias_key, (definition, article_id))
+            definitions.setdefault(_alias_key(definition), (definition, article_id))
     keys = {m.key for _, m in rows} | set(definitions) | {entity_key(d.full_name) for d, _ in definitions.values()}
     redirects, full_names = _known_redirects(con, keys)
     touched |= _define(con, definitions, redirects, full_names)
@@ -642,8 +383,8 @@ def _recompute(con: duckdb.DuckDBPyConnection, entity_ids: set[str]) -> None:
         con.unregister(ids)
 
 
-# Ties in the label vote go to the first label here (places first: see parsers.entities).
-_LABEL_ORDER = ["GPE", "LOC", "PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
+# Ties in the label vote go to the first label of parsers.entity_names.LABEL_ORDER (places first).
+_LABEL_ORDER = list(LABEL_ORDER)
 
 _VOTES = """
 SELECT l.entity_id, l.label, n.name FROM (
@@ -710,21 +451,14 @@ def upgrade_entities(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("DELETE FROM entity_redirects")  # their targets carry old ids: found again below
         con.execute("DELETE FROM entity_label_tallies")
         con.execute("DELETE FROM entity_name_tallies")
-        by_article: dict[str, tuple[str, list[_Stored]]] = {}
-        for article_id, body, start, end, surface, name, label in rows:
-            by_article.setdefault(article_id, (body, []))[1].append(_Stored(name, label, start, end, surface))
-        store_mentions(con, [(aid, body, ms) for aid, (body, ms) in by_article.items()], stale_entities=old)
+        by_article: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
+        for article_id, body, start, end, _surface, _name, label in rows:
+            by_article.setdefault(article_id, (body, []))[1].append((start, end, label))
+        # The old names were not resolved as today's parser does: its normalisation runs again on the spans.
+        store_mentions(con, [(aid, body, normalise_spans(body, spans)) for aid, (body, spans) in by_article.items()],
+                       stale_entities=old)  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return len(rows)
-
-
-@dataclass(frozen=True)
-class _Stored:
-    name: str
-    label: str
-    start_char: int
-    end_char: int
-    text: str

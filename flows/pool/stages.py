@@ -11,7 +11,7 @@ from dataclasses import replace
 from flows.http.urls import prefer_canonical
 from flows.sources.files import RawPage
 from parsers import ParseError, extract_article
-from parsers.entities import find_mentions_batch
+from parsers.entities import find_mentions_by_language
 from parsers.language import language_code
 from warehouse.records import ArticleRecord, Reject
 
@@ -41,22 +41,11 @@ def parse_pages(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Rej
     return records, rejects
 
 
-# The entity model is English; on other languages it finds mostly noise, so those articles get none.
-ENTITY_LANGUAGES = frozenset({"en"})
-
-
 def find_entities(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
-    """Attach entity mentions found in each clean body (never in page furniture)."""
-    wanted = [i for i, record in enumerate(records) if _entity_language(record.article.language)]
-    found = find_mentions_batch([records[i].article.body for i in wanted])
-    out = list(records)
-    for i, mentions in zip(wanted, found, strict=True):
-        out[i] = replace(records[i], mentions=mentions)
-    return out
-
-
-def _entity_language(language: str | None) -> bool:
-    return language is None or language.split("-")[0].lower() in ENTITY_LANGUAGES
+    """Attach entity mentions found in each clean body, by the model of its language (``parsers.entity_models``)."""
+    found = find_mentions_by_language([(record.article.body, record.article.language) for record in records])
+    return [replace(record, mentions=mentions) if mentions is not None else record
+            for record, mentions in zip(records, found, strict=True)]  # fmt: skip
 
 
 def _page_url(page: RawPage) -> str | None:
