@@ -223,7 +223,7 @@ class RunLedger:
         if batch.pages or prepared.rejects:
             result = named(load, batch.label)(
                 self.warehouse, self.run_id, opaque(prepared.records), opaque(prepared.rejects),
-                source=batch.source, memory_limit_mb=self.budget.megabytes,
+                source=batch.source, memory_limit_mb=self.budget.megabytes, archive=opaque(batch.archive),
             )  # fmt: skip
             self.budget.after(result)
             stat.add_result(result)

@@ -66,7 +66,8 @@ def _without_articles(archived_db: Path, tmp_path: Path) -> Path:
 
 
 def _reparse_runs(db: Path) -> list[tuple]:
-    return table_rows(db, "SELECT run_id, status, articles_loaded, error FROM runs WHERE flow_run_name LIKE 'reparse-%'")
+    query = "SELECT run_id, status, articles_loaded, error FROM runs WHERE flow_run_name LIKE 'reparse-%'"
+    return table_rows(db, query)
 
 
 @pytest.mark.parametrize(

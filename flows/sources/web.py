@@ -3,8 +3,10 @@
 - ``plan_inputs`` splits sources by how they are read (local paths, WARC files, the web);
 - ``discover_targets`` turns feed, sitemap and URL-list sources into URLs to fetch
   (canonical, deduplicated across sources, ``max_pages`` per source);
-- ``fetch_targets`` fetches one batch with conditional-GET state from the raw archive and
-  archives every body it gets, before any parsing, so ``reparse`` can redo the parsing;
+- ``fetch_targets`` fetches one batch with conditional-GET state from the raw archive; every
+  body it gets is archived (``archivable``) in the transaction that loads its batch, so
+  ``reparse`` can redo the parsing, and a page fetched by a run stopped before its batch was
+  loaded leaves no validators behind: the next run fetches it again in full, not as a 304;
 - ``read_warcs`` and ``archived_batch`` yield pages from WARC files and from the archive.
 
 A source's ``language`` and ``site_profile`` ride on its ``Target`` and then on each of its
@@ -38,7 +40,7 @@ from flows.sources.files import LocalFile, RawPage, Reject
 from flows.sources.warc import iter_warc
 from parsers.sites import SiteProfile
 from warehouse.handle import Warehouse
-from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
+from warehouse.raw import ArchivedPage, archived_pages, validators
 
 __all__ = [
     "DEFAULT_SOURCES_FILE",
@@ -49,6 +51,7 @@ __all__ = [
     "archived_batch",
     "discover_targets",
     "fetch_config",
+    "archivable",
     "fetch_targets",
     "plan_inputs",
     "read_warcs",
@@ -256,7 +259,7 @@ def fetch_targets(
     session: FetchSession,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
-    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies.
+    """Fetch one batch (conditionally, when the archive has validators); nothing is written.
 
     Through the run's ``session``: a host's politeness carries over from the previous batch.
     """
@@ -284,9 +287,6 @@ def fetch_targets(
             fetched.not_modified.append(result)
         else:
             fetched.rejects.append(result)
-    if fetched.pages:
-        with warehouse.transaction() as con:
-            archive_pages(con, [_archived(page) for page in fetched.pages])
     return fetched
 
 
@@ -311,7 +311,8 @@ def _with_hints(page: RawPage, language: str | None, profile: SiteProfile | None
 _ARCHIVED_FIELDS = tuple(f.name for f in fields(ArchivedPage))
 
 
-def _archived(page: RawPage) -> ArchivedPage:
+def archivable(page: RawPage) -> ArchivedPage:
+    """A fetched page as the raw archive keeps it: what the server sent, without the source's hints."""
     return ArchivedPage(**{name: getattr(page, name) for name in _ARCHIVED_FIELDS})
 
 

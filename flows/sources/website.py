@@ -49,12 +49,12 @@ class WebSource:
                 for target in batch:
                     by_source[target.source] = by_source.get(target.source, 0) + 1
                 for position, (source, count) in enumerate(by_source.items(), 1):
+                    own = [page for page in pages if page.source == source]
                     yield Batch(
-                        f"{slug(source)}-{number}", source,
-                        [page for page in pages if page.source == source],
+                        f"{slug(source)}-{number}", source, own,
                         [reject for reject in unfetched if reject.source == source],
                         discovered=count, not_modified=not_modified[source],
-                        done=len(batch) if position == len(by_source) else 0,
+                        done=len(batch) if position == len(by_source) else 0, archive=own,
                     )  # fmt: skip
 
 
