@@ -40,7 +40,7 @@ def parse_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     for page in parameters["pages"]:
         # What else the parser reads: the Content-Language header and the source's hints.
         hints = (page.headers.get("content-language", ""), page.language_hint or "", repr(page.site_profile or ""))
-        for part in (page.uri, page.source, page.content_type or "", page.final_url or "", *hints):
+        for part in (page.uri, page.input_source, page.content_type or "", page.final_url or "", *hints):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
         digest.update(hashlib.sha256(page.content).digest())
     return f"parse-{digest.hexdigest()}"

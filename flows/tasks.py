@@ -50,10 +50,10 @@ def named(stage: Task[Any, T], label: str) -> Task[Any, T]:
 def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
     files, missing = discover_files(paths)
     logger = get_run_logger()
-    for source, count in Counter(file.source for file in files).items():
+    for source, count in Counter(file.input_source for file in files).items():
         logger.info("%s: discovered %d file(s)", source, count)
     for reject in missing:
-        logger.warning("%s: %s (%s)", reject.source, reject.reason, reject.detail)
+        logger.warning("%s: %s (%s)", reject.input_source, reject.reason, reject.detail)
     return files, missing
 
 
@@ -61,10 +61,10 @@ def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
 def discover_web(sources: Sequence[Source], session: FetchSession) -> tuple[list[Target], list[Reject]]:
     targets, rejects = discover_targets(sources, session=session)
     logger = get_run_logger()
-    for source, count in Counter(target.source for target in targets).items():
+    for source, count in Counter(target.input_source for target in targets).items():
         logger.info("%s: discovered %d URL(s)", source, count)
     for reject in rejects:
-        logger.warning("%s: %s %s (%s)", reject.source, reject.reason, reject.uri, reject.detail)
+        logger.warning("%s: %s %s (%s)", reject.input_source, reject.reason, reject.uri, reject.detail)
     return targets, rejects
 
 
@@ -90,13 +90,13 @@ def fetch(
         targets, warehouse=warehouse, session=session,
         on_result=lambda result: line.advance(error=isinstance(result, Reject)),
     )  # fmt: skip
-    not_modified = Counter(item.source for item in fetched.not_modified)
+    not_modified = Counter(item.input_source for item in fetched.not_modified)
     logger = get_run_logger()
-    for source in dict.fromkeys(target.source for target in targets):
+    for source in dict.fromkeys(target.input_source for target in targets):
         logger.info(
             "%s: fetched %d page(s), %d not modified, %d failed", source,
-            sum(p.source == source for p in fetched.pages), not_modified[source],
-            sum(r.source == source for r in fetched.rejects),
+            sum(p.input_source == source for p in fetched.pages), not_modified[source],
+            sum(r.input_source == source for r in fetched.rejects),
         )  # fmt: skip
     return fetched.pages, fetched.rejects, not_modified
 
@@ -163,7 +163,7 @@ def load(
     """
     logger = get_run_logger()
     for reject in rejects:
-        logger.warning("%s: rejected %s: %s (%s)", reject.source, reject.uri, reject.reason, reject.detail)
+        logger.warning("%s: rejected %s: %s (%s)", reject.input_source, reject.uri, reject.reason, reject.detail)
     with warehouse.connection(memory_limit_mb=memory_limit_mb, logger=logger) as con:  # this batch's turn only
         result = load_batch(
             con, run_id=run_id, articles=records, rejects=rejects, raw_pages=[archivable(page) for page in archive],

@@ -270,7 +270,7 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (uri, stage, reason) DO UPDATE SET detail = excluded.detail,"
         " last_run_id = excluded.last_run_id, rejected_at = excluded.rejected_at",
-        [[r.uri, r.source, r.stage, r.reason, r.detail[:2000], run_id, run_id, now] for r in rejects],
+        [[r.uri, r.input_source, r.stage, r.reason, r.detail[:2000], run_id, run_id, now] for r in rejects],
     )
     con.executemany(  # the per-run history behind the rejects_by_run view
         "INSERT INTO reject_events (run_id, uri, stage, reason, rejected_at) VALUES (?, ?, ?, ?, ?)",

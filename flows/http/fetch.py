@@ -162,7 +162,7 @@ class NotModified:
     """The server answered 304: the stored copy is current, nothing to parse."""
 
     uri: str
-    source: str
+    input_source: str
     fetched_at: datetime
     final_url: str | None = None
 
@@ -170,7 +170,7 @@ class NotModified:
 @dataclass(frozen=True, kw_only=True)
 class FetchRequest:
     url: str
-    source: str
+    input_source: str
     validators: Validators | None = None
     politeness: Politeness | None = None
     allow_private: bool | None = None  # None: the config's setting
@@ -394,7 +394,7 @@ class Fetcher:
                 allow_private=allow_private,
             )
         except WebError as exc:
-            return Reject(uri=url, source=source, stage="fetch", reason=exc.reason, detail=str(exc))
+            return Reject(uri=url, input_source=source, stage="fetch", reason=exc.reason, detail=str(exc))
 
     async def fetch_many(
         self, requests: Iterable[FetchRequest], *, on_result: Callable[[FetchResult], None] | None = None
@@ -404,7 +404,7 @@ class Fetcher:
         async def one(request: FetchRequest) -> FetchResult:
             result = await self.fetch(
                 request.url,
-                source=request.source,
+                source=request.input_source,
                 validators=request.validators,
                 politeness=request.politeness,
                 allow_private=request.allow_private,
@@ -439,12 +439,12 @@ class Fetcher:
         )
         fetched_at = datetime.now(UTC)
         if response.status == 304:
-            return NotModified(uri=url, source=source, fetched_at=fetched_at, final_url=response.url)
+            return NotModified(uri=url, input_source=source, fetched_at=fetched_at, final_url=response.url)
         kept = {k: v for k, v in response.headers.items() if k not in _WIRE_HEADERS}
         return RawPage(
             uri=url,
             content=response.content,
-            source=source,
+            input_source=source,
             fetched_at=fetched_at,
             content_type=response.headers.get("content-type"),
             headers=kept,

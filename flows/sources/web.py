@@ -65,7 +65,7 @@ class Target:
     """One URL to fetch, with the politeness, address policy and parser hints of its source."""
 
     url: str
-    source: str
+    input_source: str  # the configured input that named it
     politeness: Politeness | None = None
     allow_private: bool = False
     language_hint: str | None = None
@@ -86,12 +86,12 @@ class InputPlan:
     def named(self, file: LocalFile) -> LocalFile:
         """A file of a folder source under the source's name, which its articles then carry
         (``input_source``); files of paths named on the command line keep the path."""
-        source = self.folders.get(file.source)
-        return replace(file, source=source.name) if source else file
+        source = self.folders.get(file.input_source)
+        return replace(file, input_source=source.name) if source else file
 
     def with_hints(self, page: RawPage) -> RawPage:
         """A page read from ``paths`` with its folder source's language and site profile, if it has one."""
-        return self.hints_for(page.source).apply(page)
+        return self.hints_for(page.input_source).apply(page)
 
     def hints_for(self, source_name: str) -> ParserHints:
         """The parser hints of the folder source named ``source_name``: its location, as a file
@@ -268,7 +268,7 @@ def fetch_targets(
     requests = [
         FetchRequest(
             url=t.url,
-            source=t.source,
+            input_source=t.input_source,
             validators=Validators(*known[t.url]) if t.url in known else None,
             politeness=t.politeness,
             allow_private=t.allow_private,
