@@ -274,7 +274,8 @@ def _fetch(server: _Server, batch: list) -> tuple[list, list]:
     config = FetchConfig(
         politeness=Politeness(concurrency=16, delay=0.0), respect_robots=False, allow_private_addresses=True,
     )
-    results = fetch_all([FetchRequest(url=server.base + f.path.name, source="bench") for f in batch], config=config)
+    requests = [FetchRequest(url=server.base + f.path.name, input_source="bench") for f in batch]
+    results = fetch_all(requests, config=config)
     pages = [r for r in results if isinstance(r, RawPage)]
     return pages, [r for r in results if not isinstance(r, RawPage)]
 

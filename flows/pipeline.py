@@ -211,7 +211,7 @@ class RunLedger:
     def load_early(self, rejects: list[Reject]) -> None:
         """What failed before any page was read: missing paths, feeds that did not answer."""
         for reject in rejects:
-            self._stat(reject.source).add_rejects([reject])
+            self._stat(reject.input_source).add_rejects([reject])
         if rejects:
             self.totals = load(self.warehouse, self.run_id, [], opaque(rejects))
         self.rejected.add(rejects)
@@ -223,7 +223,7 @@ class RunLedger:
         if batch.pages or prepared.rejects:
             result = named(load, batch.label)(
                 self.warehouse, self.run_id, opaque(prepared.records), opaque(prepared.rejects),
-                source=batch.source, memory_limit_mb=self.budget.megabytes,
+                source=batch.source, memory_limit_mb=self.budget.megabytes, archive=opaque(batch.archive),
             )  # fmt: skip
             self.budget.after(result)
             stat.add_result(result)

@@ -24,7 +24,8 @@ from flows.pool.sandbox import SandboxSettings, shared_workers
 from flows.progress import Progress
 from flows.sources.config import Source
 from flows.sources.files import LocalFile, RawPage, Reject, discover_files, read_file
-from flows.sources.web import Target, archived_batch, discover_targets, fetch_targets
+from flows.sources.web import Target, archivable, archived_batch, discover_targets, fetch_targets
+from flows.stopping import stop_requested
 from warehouse import BatchResult, heartbeat, load_batch
 from warehouse.handle import Warehouse
 from warehouse.health import HealthTally
@@ -49,10 +50,10 @@ def named(stage: Task[Any, T], label: str) -> Task[Any, T]:
 def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
     files, missing = discover_files(paths)
     logger = get_run_logger()
-    for source, count in Counter(file.source for file in files).items():
+    for source, count in Counter(file.input_source for file in files).items():
         logger.info("%s: discovered %d file(s)", source, count)
     for reject in missing:
-        logger.warning("%s: %s (%s)", reject.source, reject.reason, reject.detail)
+        logger.warning("%s: %s (%s)", reject.input_source, reject.reason, reject.detail)
     return files, missing
 
 
@@ -60,16 +61,24 @@ def discover(paths: Sequence[str]) -> tuple[list[LocalFile], list[Reject]]:
 def discover_web(sources: Sequence[Source], session: FetchSession) -> tuple[list[Target], list[Reject]]:
     targets, rejects = discover_targets(sources, session=session)
     logger = get_run_logger()
-    for source, count in Counter(target.source for target in targets).items():
+    for source, count in Counter(target.input_source for target in targets).items():
         logger.info("%s: discovered %d URL(s)", source, count)
     for reject in rejects:
-        logger.warning("%s: %s %s (%s)", reject.source, reject.reason, reject.uri, reject.detail)
+        logger.warning("%s: %s %s (%s)", reject.input_source, reject.reason, reject.uri, reject.detail)
     return targets, rejects
 
 
+def _unless_stopping(task: Any, task_run: Any, state: Any) -> bool:
+    """A failed task is retried, except in a run asked to stop (its fetches were cancelled on purpose)."""
+    return stop_requested() is None
+
+
 # The fetcher retries each URL itself; a task retry covers what fails the whole batch (the archive
-# briefly locked, the network gone for a moment). Archiving is idempotent, so a retry is safe.
-@task(name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30], retry_jitter_factor=0.5)
+# briefly locked, the network gone for a moment). The fetch writes nothing, so a retry is safe.
+@task(
+    name="fetch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[5, 30], retry_jitter_factor=0.5,
+    retry_condition_fn=_unless_stopping,
+)  # fmt: skip
 def fetch(
     warehouse: Warehouse, targets: Sequence[Target], session: FetchSession, line: Progress
 ) -> tuple[list[RawPage], list[Reject], Counter[str]]:
@@ -81,13 +90,13 @@ def fetch(
         targets, warehouse=warehouse, session=session,
         on_result=lambda result: line.advance(error=isinstance(result, Reject)),
     )  # fmt: skip
-    not_modified = Counter(item.source for item in fetched.not_modified)
+    not_modified = Counter(item.input_source for item in fetched.not_modified)
     logger = get_run_logger()
-    for source in dict.fromkeys(target.source for target in targets):
+    for source in dict.fromkeys(target.input_source for target in targets):
         logger.info(
             "%s: fetched %d page(s), %d not modified, %d failed", source,
-            sum(p.source == source for p in fetched.pages), not_modified[source],
-            sum(r.source == source for r in fetched.rejects),
+            sum(p.input_source == source for p in fetched.pages), not_modified[source],
+            sum(r.input_source == source for r in fetched.rejects),
         )  # fmt: skip
     return fetched.pages, fetched.rejects, not_modified
 
@@ -146,16 +155,20 @@ def entities(
 @task(name="load", cache_policy=NO_CACHE)
 def load(
     warehouse: Warehouse, run_id: str, records: Sequence[ArticleRecord], rejects: Sequence[Reject], source: str = "",
-    memory_limit_mb: int | None = None,
+    memory_limit_mb: int | None = None, archive: Sequence[RawPage] = (),
 ) -> BatchResult:
-    """Load one batch in its own transaction, DuckDB held to ``memory_limit_mb`` (see ``LoadBudget``)."""
+    """Load one batch in its own transaction, DuckDB held to ``memory_limit_mb`` (see ``LoadBudget``).
+
+    ``archive``: the batch's fetched bodies, kept in the raw archive by the same transaction.
+    """
     logger = get_run_logger()
     for reject in rejects:
-        logger.warning("%s: rejected %s: %s (%s)", reject.source, reject.uri, reject.reason, reject.detail)
+        logger.warning("%s: rejected %s: %s (%s)", reject.input_source, reject.uri, reject.reason, reject.detail)
     with warehouse.connection(memory_limit_mb=memory_limit_mb, logger=logger) as con:  # this batch's turn only
         result = load_batch(
-            con, run_id=run_id, articles=records, rejects=rejects, before_commit=lambda: checkpoint("load.commit")
-        )
+            con, run_id=run_id, articles=records, rejects=rejects, raw_pages=[archivable(page) for page in archive],
+            before_commit=lambda: checkpoint("load.commit"),
+        )  # fmt: skip
         heartbeat(con, run_id=run_id)
     logger.info(
         "%s: loaded %d, unchanged %d, duplicates %d, rejects %d",

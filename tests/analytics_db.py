@@ -35,9 +35,9 @@ def build(path: Path, *, stride: int = TEST_STRIDE, batch_size: int = 50) -> Pat
     for corpus in CORPORA:
         for page in load_corpus(corpus)[::stride]:
             pages.append(RawPage(uri=page.url or f"{corpus}/{page.name}", content=page.html,
-                                 source=f"corpora/{corpus}", fetched_at=now))
+                                 input_source=f"corpora/{corpus}", fetched_at=now))
     # A page that cannot become an article, as every real run meets some.
-    pages.append(RawPage(uri="corpora/empty.html", content=b"<html><body></body></html>", source="corpora",
+    pages.append(RawPage(uri="corpora/empty.html", content=b"<html><body></body></html>", input_source="corpora",
                          fetched_at=now))
     con = connect(path)
     try:

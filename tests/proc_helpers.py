@@ -6,12 +6,15 @@ starting their own temporary server, which keeps each run to a few seconds.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -19,6 +22,7 @@ from tests.conftest import ROOT
 
 __all__ = [
     "article_rows",
+    "flow_run_state",
     "hold_database",
     "kill_group",
     "newsingest",
@@ -139,3 +143,14 @@ def article_rows(db: Path) -> dict[str, list[tuple]]:
         "rejects": table_rows(db, "SELECT uri, stage, reason FROM rejects"),
         "duplicates": table_rows(db, "SELECT uri, duplicate_of FROM duplicates"),
     }
+
+
+def flow_run_state(run_id: str) -> Any:
+    """The flow run's state as the test Prefect server has it."""
+    from prefect.client.orchestration import get_client
+
+    async def read() -> Any:
+        async with get_client() as client:
+            return (await client.read_flow_run(uuid.UUID(run_id))).state
+
+    return asyncio.run(read())

@@ -70,7 +70,7 @@ def test_pairs_against_the_threshold(left, right, same):
 
 
 def _page(uri: str, text: str) -> RawPage:
-    return RawPage(uri=uri, content=text.encode("utf-8"), source="test", fetched_at=datetime.now(UTC))
+    return RawPage(uri=uri, content=text.encode("utf-8"), input_source="test", fetched_at=datetime.now(UTC))
 
 
 def test_seed_and_its_edited_copy_are_one_cluster_another_story_is_not(tmp_path):

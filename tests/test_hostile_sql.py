@@ -72,7 +72,9 @@ def test_hostile_names_and_urls_are_stored_verbatim(tmp_path):
         url = f"https://example.org/{n}?{text}"
         article = extract_article(page.replace(b"report 000", f"report {n}".encode()), url=url)
         records.append(ArticleRecord(uri=url, input_source=text, article=article))
-    rejects = [Reject(uri=text, source=text, stage="parse", reason="empty_document", detail=text) for text in HOSTILE]
+    rejects = [
+        Reject(uri=text, input_source=text, stage="parse", reason="empty_document", detail=text) for text in HOSTILE
+    ]
     load_batch(con, run_id=HOSTILE[0], articles=records, rejects=rejects)
 
     assert sorted(r[0] for r in con.execute("SELECT input_source FROM articles").fetchall()) == sorted(HOSTILE)

@@ -75,7 +75,7 @@ def test_the_page_states_no_language_so_the_hint_names_it() -> None:
 
 
 def test_content_language_header_outranks_the_hint() -> None:
-    page = RawPage(uri="https://x.example/a", content=NO_LANG.encode(), source="s", fetched_at=datetime.now(UTC),
+    page = RawPage(uri="https://x.example/a", content=NO_LANG.encode(), input_source="s", fetched_at=datetime.now(UTC),
                    headers={"content-language": "it"}, language_hint="de")  # fmt: skip
     [record], _ = parse_pages([page])
     assert record.article.language == "it"

@@ -17,7 +17,7 @@ PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Mayor opens bridge | City
 
 
 def _page(uri: str, content: bytes) -> RawPage:
-    return RawPage(uri=uri, content=content, source="test", fetched_at=datetime.now(UTC))
+    return RawPage(uri=uri, content=content, input_source="test", fetched_at=datetime.now(UTC))
 
 
 def test_every_page_becomes_an_article_or_a_reject():

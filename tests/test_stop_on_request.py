@@ -21,6 +21,7 @@ import pytest
 
 from tests.proc_helpers import (
     article_rows,
+    flow_run_state,
     kill_group,
     newsingest,
     prefect_env,
@@ -47,16 +48,6 @@ def reference(pages, tmp_path_factory, prefect_server):
     run = newsingest("run", str(pages), "--db", str(db), "--batch-size", str(BATCH), "--workers", "1")
     assert run.returncode == 0, run.stderr
     return article_rows(db)
-
-
-def _flow_run_state(run_id: str):
-    from prefect.client.orchestration import get_client
-
-    async def read():
-        async with get_client() as client:
-            return (await client.read_flow_run(uuid.UUID(run_id))).state
-
-    return asyncio.run(read())
 
 
 def _summary_artifact(run_id: str) -> str:
@@ -117,7 +108,7 @@ def test_a_signalled_run_stops_fast_records_the_truth_and_the_next_run_finishes(
     assert (status, loaded, error) == ("interrupted", COMMITTED, f"interrupted by {stop.name}")
     rows = article_rows(db)
     assert len(rows["articles"]) == COMMITTED and set(rows["articles"]) <= set(reference["articles"])
-    state = _flow_run_state(run_id)
+    state = flow_run_state(run_id)
     assert state.is_cancelled(), state
     summary = _summary_artifact(run_id)  # the run page says why it ended, and what it had loaded
     assert summary.startswith(f"# Interrupted by {stop.name}")

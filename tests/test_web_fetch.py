@@ -39,7 +39,7 @@ PAGE = "<html><head><title>T</title></head><body><p>Hello</p></body></html>"
 
 
 def fetch(site: Site, *paths: str, config: FetchConfig = FAST, **kwargs: object) -> list[FetchResult]:
-    requests = [FetchRequest(url=site.url(p), source="test", **kwargs) for p in paths]  # type: ignore[arg-type]
+    requests = [FetchRequest(url=site.url(p), input_source="test", **kwargs) for p in paths]  # type: ignore[arg-type]
     return fetch_all(requests, config=config)
 
 
@@ -315,7 +315,7 @@ def test_private_spellings_send_nothing_without_the_flag(site: Site) -> None:
     site.routes["/a"] = Reply.html(PAGE)
     hosts = ["127.0.0.1", "localhost", "0x7f000001", "[::ffff:127.0.0.1]", "169.254.169.254"]
     config = replace(FAST, allow_private_addresses=False)
-    requests = [FetchRequest(url=site.url("/a", host=h), source="t") for h in hosts]
+    requests = [FetchRequest(url=site.url("/a", host=h), input_source="t") for h in hosts]
     results = fetch_all(requests, config=config)
     assert [reason(r) for r in results] == ["blocked_address"] * len(hosts)
     assert site.log == []

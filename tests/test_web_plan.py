@@ -63,14 +63,14 @@ def test_max_pages_keeps_the_newest_and_a_url_named_twice_is_fetched_once(tmp_pa
         ]  # fmt: skip
         with FetchSession(fetch_config({"delay": 0})) as session:
             targets, rejects = discover_targets(sources, session=session)
-    assert [(t.url, t.source) for t in targets] == [
+    assert [(t.url, t.input_source) for t in targets] == [
         (site.url("/new"), "feed"),
         (site.url("/mid"), "feed"),
         (site.url("/extra"), "list"),
     ]
     assert targets[0].politeness == Politeness(concurrency=1, delay=0) and targets[0].allow_private
     assert not targets[2].allow_private  # only the feed source allows private addresses
-    assert [(r.source, r.reason) for r in rejects] == [("gone", "path_not_found")]
+    assert [(r.input_source, r.reason) for r in rejects] == [("gone", "path_not_found")]
 
 
 def test_fetch_batches_take_hosts_in_turn() -> None:

@@ -39,7 +39,7 @@ def test_a_session_keeps_the_spacing_and_the_hold_across_batches() -> None:
     results: list[object] = []
     with serve(site), FetchSession(config) as session:
         for batch in ([0, 1], [2, 3], [4, 5]):
-            results += session.fetch_many([FetchRequest(url=site.url(f"/p{i}"), source="s") for i in batch])
+            results += session.fetch_many([FetchRequest(url=site.url(f"/p{i}"), input_source="s") for i in batch])
     assert [type(r) for r in results] == [RawPage, Reject, RawPage, RawPage, RawPage, RawPage]
     gaps = _gaps(site.log)
     assert len(gaps) == 6 and min(gaps) >= 0.3, gaps  # robots.txt and six pages
@@ -54,7 +54,7 @@ def test_sources_on_one_host_share_its_politeness() -> None:
     config = FetchConfig(politeness=Politeness(concurrency=2, delay=0.3), allow_private_addresses=True)
     with serve(site), FetchSession(config) as session:
         session.fetch_many(
-            [FetchRequest(url=site.url(f"/p{i}"), source="a" if i % 2 else "b") for i in range(4)]
+            [FetchRequest(url=site.url(f"/p{i}"), input_source="a" if i % 2 else "b") for i in range(4)]
         )
     gaps = _gaps(site.log)
     assert len(gaps) == 4 and min(gaps) >= 0.3, gaps

@@ -29,7 +29,7 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def page(uri: str, body: bytes, at: datetime, **headers: str) -> ArchivedPage:
-    return ArchivedPage(uri=uri, content=body, source="s", fetched_at=at, content_type="text/html",
+    return ArchivedPage(uri=uri, content=body, input_source="s", fetched_at=at, content_type="text/html",
                         headers=headers, final_url=uri + "?final", status=200)  # fmt: skip
 
 

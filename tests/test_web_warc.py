@@ -46,7 +46,7 @@ def test_only_200_html_responses_become_pages(tmp_path: Path, gz: bool) -> None:
     rejects = {r.uri: r.reason for r in results if isinstance(r, Reject)}
     assert [p.uri for p in pages] == ["https://n.example/a", "https://n.example/gz"]
     assert pages[0].content == cp1251 and pages[0].content_type == "text/html; charset=windows-1251"
-    assert pages[0].fetched_at.tzinfo is not None and pages[0].source == "cc" and pages[0].status == 200
+    assert pages[0].fetched_at.tzinfo is not None and pages[0].input_source == "cc" and pages[0].status == 200
     assert pages[1].content == b"<p>zipped</p>" and "content-encoding" not in pages[1].headers
     assert rejects == {
         "https://n.example/missing": "http_404",

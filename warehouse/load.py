@@ -21,6 +21,7 @@ import duckdb
 
 from warehouse.clusters import assign_clusters
 from warehouse.entities import entity_id_for, store_mentions
+from warehouse.raw import ArchivedPage, archive_pages
 from warehouse.records import ArticleRecord, Reject
 from warehouse.search import index_articles
 
@@ -64,8 +65,9 @@ def load_batch(
     articles: Sequence[ArticleRecord],
     rejects: Sequence[Reject] = (),
     before_commit: Callable[[], None] | None = None,
+    raw_pages: Sequence[ArchivedPage] = (),
 ) -> BatchResult:
-    """Write one batch; all of it or none of it lands.
+    """Write one batch; all of it or none of it lands, with its fetched bodies (``raw_pages``) archived.
 
     ``before_commit`` runs inside the transaction, after every row is written (the
     fault tests stop a run there to kill it with the transaction open). A batch that
@@ -74,7 +76,7 @@ def load_batch(
     the budget keeps memory flat, it is not worth a lost batch.
     """
     try:
-        return _load_batch(con, run_id, articles, rejects, before_commit)
+        return _load_batch(con, run_id, articles, rejects, raw_pages, before_commit)
     except duckdb.OutOfMemoryException:
         budget = _memory_limit(con)
         con.execute("RESET memory_limit")  # names DuckDB's default, but (1.5) leaves the buffer pool's limit
@@ -82,7 +84,7 @@ def load_batch(
         if default == budget:  # no budget was set: DuckDB is out of memory indeed
             raise
         con.execute("SET memory_limit = ?", [default])
-    result = _load_batch(con, run_id, articles, rejects, before_commit)
+    result = _load_batch(con, run_id, articles, rejects, raw_pages, before_commit)
     with contextlib.suppress(duckdb.OutOfMemoryException):  # the batch is in: the budget back, if it fits now
         con.execute("SET memory_limit = ?", [budget])
     return result + BatchResult(over_budget=1)
@@ -97,11 +99,13 @@ def _load_batch(
     run_id: str,
     articles: Sequence[ArticleRecord],
     rejects: Sequence[Reject],
+    raw_pages: Sequence[ArchivedPage],
     before_commit: Callable[[], None] | None,
 ) -> BatchResult:
     now = datetime.now(UTC)
     con.execute("BEGIN TRANSACTION")
     try:
+        archive_pages(con, raw_pages)
         result = _load_articles(con, run_id, articles, now)
         _load_rejects(con, run_id, rejects, now)
         if before_commit is not None:
@@ -266,7 +270,7 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (uri, stage, reason) DO UPDATE SET detail = excluded.detail,"
         " last_run_id = excluded.last_run_id, rejected_at = excluded.rejected_at",
-        [[r.uri, r.source, r.stage, r.reason, r.detail[:2000], run_id, run_id, now] for r in rejects],
+        [[r.uri, r.input_source, r.stage, r.reason, r.detail[:2000], run_id, run_id, now] for r in rejects],
     )
     con.executemany(  # the per-run history behind the rejects_by_run view
         "INSERT INTO reject_events (run_id, uri, stage, reason, rejected_at) VALUES (?, ?, ?, ?, ?)",

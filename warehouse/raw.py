@@ -26,7 +26,7 @@ class ArchivedPage:
 
     uri: str
     content: bytes
-    source: str
+    input_source: str  # stored in the ``source`` column
     fetched_at: datetime
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -42,7 +42,7 @@ def archive_pages(con: duckdb.DuckDBPyConnection, pages: Iterable[ArchivedPage])
         headers = {k.lower(): v for k, v in page.headers.items()}
         values = [
             page.final_url,
-            page.source,
+            page.input_source,
             page.fetched_at,
             page.status,
             page.content_type,
@@ -129,7 +129,7 @@ def archived_pages(con: duckdb.DuckDBPyConnection, uris: Iterable[str]) -> list[
         found[uri] = ArchivedPage(
             uri=uri,
             content=zlib.decompress(body),
-            source=source,
+            input_source=source,
             fetched_at=fetched_at,
             content_type=content_type,
             headers=json.loads(headers),

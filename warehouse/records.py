@@ -55,7 +55,7 @@ class Reject:
     """
 
     uri: str
-    source: str  # the configured input it came from (``input_source`` in the warehouse)
+    input_source: str  # the configured input it came from (the ``source`` column of ``rejects``)
     stage: RejectStage
     reason: str
     detail: str = ""

@@ -271,7 +271,7 @@ def parse_url_list(text: str, *, source: str, origin: str = "") -> Discovery:
             parts = urlsplit("")
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             found.rejects.append(
-                Reject(uri=line, source=source, stage="discover", reason="invalid_url",
+                Reject(uri=line, input_source=source, stage="discover", reason="invalid_url",
                        detail=f"{origin or 'url list'} line {number}: not an http(s) URL")
             )  # fmt: skip
             continue
@@ -308,7 +308,7 @@ async def _fetch_listing(
 
 
 def _reject(url: str, source: str, exc: WebError) -> Reject:
-    return Reject(uri=url, source=source, stage="discover", reason=exc.reason, detail=str(exc))
+    return Reject(uri=url, input_source=source, stage="discover", reason=exc.reason, detail=str(exc))
 
 
 async def discover_feed(
@@ -359,14 +359,14 @@ async def discover_sitemap(
         for child in sitemap.sitemaps:
             if depth + 1 > max_depth:
                 found.rejects.append(
-                    Reject(uri=child, source=source, stage="discover", reason="sitemap_too_deep",
+                    Reject(uri=child, input_source=source, stage="discover", reason="sitemap_too_deep",
                            detail=f"deeper than {max_depth} levels of sitemap index")
                 )  # fmt: skip
             elif child not in visited:
                 queue.append((child, depth + 1))
     for leftover, _ in queue:
         found.rejects.append(
-            Reject(uri=leftover, source=source, stage="discover", reason="too_many_sitemaps",
+            Reject(uri=leftover, input_source=source, stage="discover", reason="too_many_sitemaps",
                    detail=f"more than {max_sitemaps} sitemaps")
         )  # fmt: skip
     found.items = dedupe(found.items)

@@ -22,12 +22,15 @@ Decoding bytes to text is not done here (``parsers.charset``). Errors are the
 
 A run fetches through one ``FetchSession``: one ``Fetcher`` on one event loop for the whole
 run, so the per-host state of 2-3 (and the open connections) lasts across batches and is
-shared by every source that names the same host.
+shared by every source that names the same host. The session also heeds a run's stop request
+(``flows.stopping``): a Ctrl-C cancels the batch's fetches in flight and pending within a
+fraction of a second, instead of after the whole batch (50 URLs of one host at 1 s each).
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import ssl
 import threading
@@ -63,6 +66,7 @@ from flows.http.weberrors import (
     WebError,
 )
 from flows.sources.files import RawPage, Reject
+from flows.stopping import RunInterrupted, stop_requested
 
 try:  # brotli is optional: without it we simply do not advertise "br"
     import brotli
@@ -87,6 +91,8 @@ __all__ = [
     "sniff_binary",
 ]
 
+_STOP_POLL_SECONDS = 0.1  # how often a session waiting on its fetches looks for a stop request
+_CANCEL_WAIT_SECONDS = 5.0  # how long it then waits for the cancelled fetches to let go of their connections
 DEFAULT_USER_AGENT = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 # Feeds and sitemaps arrive under many labels (and sometimes as text/html); the XML parser judges.
@@ -156,7 +162,7 @@ class NotModified:
     """The server answered 304: the stored copy is current, nothing to parse."""
 
     uri: str
-    source: str
+    input_source: str
     fetched_at: datetime
     final_url: str | None = None
 
@@ -164,7 +170,7 @@ class NotModified:
 @dataclass(frozen=True, kw_only=True)
 class FetchRequest:
     url: str
-    source: str
+    input_source: str
     validators: Validators | None = None
     politeness: Politeness | None = None
     allow_private: bool | None = None  # None: the config's setting
@@ -388,7 +394,7 @@ class Fetcher:
                 allow_private=allow_private,
             )
         except WebError as exc:
-            return Reject(uri=url, source=source, stage="fetch", reason=exc.reason, detail=str(exc))
+            return Reject(uri=url, input_source=source, stage="fetch", reason=exc.reason, detail=str(exc))
 
     async def fetch_many(
         self, requests: Iterable[FetchRequest], *, on_result: Callable[[FetchResult], None] | None = None
@@ -398,7 +404,7 @@ class Fetcher:
         async def one(request: FetchRequest) -> FetchResult:
             result = await self.fetch(
                 request.url,
-                source=request.source,
+                source=request.input_source,
                 validators=request.validators,
                 politeness=request.politeness,
                 allow_private=request.allow_private,
@@ -433,12 +439,12 @@ class Fetcher:
         )
         fetched_at = datetime.now(UTC)
         if response.status == 304:
-            return NotModified(uri=url, source=source, fetched_at=fetched_at, final_url=response.url)
+            return NotModified(uri=url, input_source=source, fetched_at=fetched_at, final_url=response.url)
         kept = {k: v for k, v in response.headers.items() if k not in _WIRE_HEADERS}
         return RawPage(
             uri=url,
             content=response.content,
-            source=source,
+            input_source=source,
             fetched_at=fetched_at,
             content_type=response.headers.get("content-type"),
             headers=kept,
@@ -694,10 +700,33 @@ class FetchSession:
         self._thread.start()
 
     def run(self, work: Callable[[Fetcher], Coroutine[Any, Any, T]]) -> T:
-        """``work(fetcher)`` run to completion on the session's loop; blocks the calling thread."""
+        """``work(fetcher)`` run to completion on the session's loop; blocks the calling thread.
+
+        A stop request (``flows.stopping``) cancels it: the requests in flight are dropped, the
+        pending ones never start, and ``RunInterrupted`` is raised here. Nothing of the work
+        is kept (its pages are archived only when their batch is loaded), so the next run fetches
+        those URLs again.
+        """
         if self._loop.is_closed():
             raise RuntimeError("the fetch session is closed")
-        return asyncio.run_coroutine_threadsafe(work(self.fetcher), self._loop).result()
+        done = threading.Event()
+        future = asyncio.run_coroutine_threadsafe(self._until_done(work, done), self._loop)
+        while True:
+            try:
+                return future.result(timeout=_STOP_POLL_SECONDS)
+            except concurrent.futures.TimeoutError:
+                signum = stop_requested()
+                if signum is None:
+                    continue
+            future.cancel()
+            done.wait(_CANCEL_WAIT_SECONDS)  # the cancelled task has closed its streams
+            raise RunInterrupted(signum)
+
+    async def _until_done(self, work: Callable[[Fetcher], Coroutine[Any, Any, T]], done: threading.Event) -> T:
+        try:
+            return await work(self.fetcher)
+        finally:
+            done.set()
 
     def fetch_many(
         self, requests: Iterable[FetchRequest], *, on_result: Callable[[FetchResult], None] | None = None

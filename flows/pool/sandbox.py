@@ -168,7 +168,7 @@ class PageWorkers:
 
         def failed(index: int, reason: str, detail: str) -> list[Reject]:
             page = pages[index]
-            return [Reject(page.uri, page.source, "parse", reason, detail)]
+            return [Reject(page.uri, page.input_source, "parse", reason, detail)]
 
         outcomes = self._run(
             [("parse", page) for page in pages], [self.settings.page_timeout] * len(pages), failed, "parse"

@@ -30,14 +30,14 @@ def parse_pages(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Rej
                 profile=page.site_profile,
             )  # fmt: skip
         except ParseError as exc:
-            rejects.append(Reject(page.uri, page.source, "parse", exc.reason, str(exc)))
+            rejects.append(Reject(page.uri, page.input_source, "parse", exc.reason, str(exc)))
             continue
         except Exception as exc:  # a parser bug must cost one page, not the run
-            rejects.append(Reject(page.uri, page.source, "parse", "parser_error", f"{type(exc).__name__}: {exc}"))
+            rejects.append(Reject(page.uri, page.input_source, "parse", "parser_error", f"{type(exc).__name__}: {exc}"))
             continue
         if (url := _page_url(page)) is not None:  # a page may claim a canonical URL on its own site only
             article = replace(article, canonical_url=prefer_canonical(url, article.canonical_url))
-        records.append(ArticleRecord(uri=page.uri, input_source=page.source, article=article))
+        records.append(ArticleRecord(uri=page.uri, input_source=page.input_source, article=article))
     return records, rejects
 
 

@@ -39,5 +39,5 @@ class ArchiveSource:
         for number, uris in enumerate(batched(self._uris, size), 1):
             label = f"archive-{number}"
             pages = named(read_archive, label)(self.warehouse, uris)
-            pages = [self.hints.get(page.source, ParserHints()).apply(page) for page in pages]
+            pages = [self.hints.get(page.input_source, ParserHints()).apply(page) for page in pages]
             yield Batch(label, self.label, pages, discovered=len(uris), done=len(uris))

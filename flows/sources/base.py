@@ -47,6 +47,7 @@ class Batch:
     discovered: int = 0  # pages of the run's inputs this batch accounts for
     not_modified: int = 0  # HTTP 304s: unchanged, not parsed again
     done: int = 0  # pages of the run's progress total this batch completes
+    archive: list[RawPage] = field(default_factory=list)  # fetched bodies, kept when the batch is loaded
 
 
 class PageSource(Protocol):

@@ -35,7 +35,7 @@ class RawPage:
 
     uri: str  # URL, or file path for pages read from disk
     content: bytes
-    source: str  # the input (source name) it came from
+    input_source: str  # the configured input (source name) it came from; not ``Article.source``
     fetched_at: datetime  # aware UTC
     content_type: str | None = None  # HTTP Content-Type header, if any
     headers: dict[str, str] = field(default_factory=dict)
@@ -49,7 +49,7 @@ class RawPage:
 @dataclass(frozen=True)
 class LocalFile:
     path: Path
-    source: str  # the folder or file the user named
+    input_source: str  # the folder or file the user named
 
 
 def discover_files(paths: Iterable[str | Path]) -> tuple[list[LocalFile], list[Reject]]:
@@ -144,9 +144,9 @@ def read_file(local: LocalFile, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> R
     try:
         content = read_page_bytes(local.path, max_bytes=max_bytes)
     except OSError as exc:
-        return Reject(uri, local.source, "read", "unreadable", f"{type(exc).__name__}: {exc}")
+        return Reject(uri, local.input_source, "read", "unreadable", f"{type(exc).__name__}: {exc}")
     except PageTooLarge as exc:
-        return Reject(uri, local.source, "read", "too_large", str(exc))
+        return Reject(uri, local.input_source, "read", "too_large", str(exc))
     except BadGzip as exc:
-        return Reject(uri, local.source, "read", "bad_gzip", str(exc))
-    return RawPage(uri=uri, content=content, source=local.source, fetched_at=datetime.now(UTC))
+        return Reject(uri, local.input_source, "read", "bad_gzip", str(exc))
+    return RawPage(uri=uri, content=content, input_source=local.input_source, fetched_at=datetime.now(UTC))

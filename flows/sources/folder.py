@@ -39,7 +39,7 @@ class FolderSource:
     def batches(self, size: int) -> Iterator[Batch]:
         by_source: dict[str, list[LocalFile]] = {}
         for file in self._files:
-            by_source.setdefault(file.source, []).append(file)
+            by_source.setdefault(file.input_source, []).append(file)
         for source, files in by_source.items():
             hints = self.plan.hints_for(source)
             for number, files_batch in enumerate(batched(files, size), 1):

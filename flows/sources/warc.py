@@ -83,9 +83,9 @@ def iter_warc(path: str | Path, *, source: str, max_bytes: int = 10 * 2**20) -> 
     try:
         yield from _records(path, source=source, max_bytes=max_bytes)
     except OSError as exc:
-        yield Reject(uri=str(path), source=source, stage="read", reason="corrupt_warc", detail=str(exc))
+        yield Reject(uri=str(path), input_source=source, stage="read", reason="corrupt_warc", detail=str(exc))
     except _Broken as exc:
-        yield Reject(uri=str(path), source=source, stage="read", reason=exc.reason, detail=str(exc))
+        yield Reject(uri=str(path), input_source=source, stage="read", reason=exc.reason, detail=str(exc))
 
 
 def _records(path: Path, *, source: str, max_bytes: int) -> Iterator[RawPage | Reject]:
@@ -197,36 +197,36 @@ def _from_record(record: Any, *, source: str, max_bytes: int, anchor: str) -> Ra
     # A record without a target URI is named by its place in the file, so its reject row stays its own.
     uri = record.rec_headers.get_header("WARC-Target-URI") or anchor
     if record.rec_type == "revisit":
-        return Reject(uri=uri, source=source, stage="read", reason="warc_revisit",
+        return Reject(uri=uri, input_source=source, stage="read", reason="warc_revisit",
                       detail="revisit record: the archive holds no body for it")  # fmt: skip
     if record.rec_type in _BOOKKEEPING:
         return None
     if record.rec_type != "response" or record.http_headers is None:
         what = f"{record.rec_type} record" if record.rec_type != "response" else "response without HTTP headers"
-        return Reject(uri=uri, source=source, stage="read", reason="unsupported_warc_record", detail=what)
+        return Reject(uri=uri, input_source=source, stage="read", reason="unsupported_warc_record", detail=what)
     status = int(record.http_headers.get_statuscode() or 0)
     content_type = record.http_headers.get_header("Content-Type")
     if status != 200:
         return Reject(
-            uri=uri, source=source, stage="read", reason=f"http_{status}", detail="archived response"
+            uri=uri, input_source=source, stage="read", reason=f"http_{status}", detail="archived response"
         )
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media and media not in PAGE_TYPES:
-        return Reject(uri=uri, source=source, stage="read", reason="unsupported_content_type", detail=media)
+        return Reject(uri=uri, input_source=source, stage="read", reason="unsupported_content_type", detail=media)
     # content_stream() undoes chunking and content coding; reading one byte past the cap bounds memory.
     content = record.content_stream().read(max_bytes + 1)
     if len(content) > max_bytes:
         return Reject(
-            uri=uri, source=source, stage="read", reason="too_large", detail=f"over {max_bytes} bytes"
+            uri=uri, input_source=source, stage="read", reason="too_large", detail=f"over {max_bytes} bytes"
         )
     label = sniff_binary(content)
     if label:
-        return Reject(uri=uri, source=source, stage="read", reason="unsupported_content_type", detail=label)
+        return Reject(uri=uri, input_source=source, stage="read", reason="unsupported_content_type", detail=label)
     headers = {k.lower(): v for k, v in record.http_headers.headers if k.lower() not in _WIRE_HEADERS}
     return RawPage(
         uri=uri,
         content=content,
-        source=source,
+        input_source=source,
         fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
         content_type=content_type,
         headers=headers,

@@ -3,8 +3,10 @@
 - ``plan_inputs`` splits sources by how they are read (local paths, WARC files, the web);
 - ``discover_targets`` turns feed, sitemap and URL-list sources into URLs to fetch
   (canonical, deduplicated across sources, ``max_pages`` per source);
-- ``fetch_targets`` fetches one batch with conditional-GET state from the raw archive and
-  archives every body it gets, before any parsing, so ``reparse`` can redo the parsing;
+- ``fetch_targets`` fetches one batch with conditional-GET state from the raw archive; every
+  body it gets is archived (``archivable``) in the transaction that loads its batch, so
+  ``reparse`` can redo the parsing, and a page fetched by a run stopped before its batch was
+  loaded leaves no validators behind: the next run fetches it again in full, not as a 304;
 - ``read_warcs`` and ``archived_batch`` yield pages from WARC files and from the archive.
 
 A source's ``language`` and ``site_profile`` ride on its ``Target`` and then on each of its
@@ -38,7 +40,7 @@ from flows.sources.files import LocalFile, RawPage, Reject
 from flows.sources.warc import iter_warc
 from parsers.sites import SiteProfile
 from warehouse.handle import Warehouse
-from warehouse.raw import ArchivedPage, archive_pages, archived_pages, validators
+from warehouse.raw import ArchivedPage, archived_pages, validators
 
 __all__ = [
     "DEFAULT_SOURCES_FILE",
@@ -49,6 +51,7 @@ __all__ = [
     "archived_batch",
     "discover_targets",
     "fetch_config",
+    "archivable",
     "fetch_targets",
     "plan_inputs",
     "read_warcs",
@@ -62,7 +65,7 @@ class Target:
     """One URL to fetch, with the politeness, address policy and parser hints of its source."""
 
     url: str
-    source: str
+    input_source: str  # the configured input that named it
     politeness: Politeness | None = None
     allow_private: bool = False
     language_hint: str | None = None
@@ -83,12 +86,12 @@ class InputPlan:
     def named(self, file: LocalFile) -> LocalFile:
         """A file of a folder source under the source's name, which its articles then carry
         (``input_source``); files of paths named on the command line keep the path."""
-        source = self.folders.get(file.source)
-        return replace(file, source=source.name) if source else file
+        source = self.folders.get(file.input_source)
+        return replace(file, input_source=source.name) if source else file
 
     def with_hints(self, page: RawPage) -> RawPage:
         """A page read from ``paths`` with its folder source's language and site profile, if it has one."""
-        return self.hints_for(page.source).apply(page)
+        return self.hints_for(page.input_source).apply(page)
 
     def hints_for(self, source_name: str) -> ParserHints:
         """The parser hints of the folder source named ``source_name``: its location, as a file
@@ -256,7 +259,7 @@ def fetch_targets(
     session: FetchSession,
     on_result: Callable[[FetchResult], None] | None = None,
 ) -> Fetched:
-    """Fetch one batch (conditionally, when the archive has validators) and archive the bodies.
+    """Fetch one batch (conditionally, when the archive has validators); nothing is written.
 
     Through the run's ``session``: a host's politeness carries over from the previous batch.
     """
@@ -265,7 +268,7 @@ def fetch_targets(
     requests = [
         FetchRequest(
             url=t.url,
-            source=t.source,
+            input_source=t.input_source,
             validators=Validators(*known[t.url]) if t.url in known else None,
             politeness=t.politeness,
             allow_private=t.allow_private,
@@ -284,9 +287,6 @@ def fetch_targets(
             fetched.not_modified.append(result)
         else:
             fetched.rejects.append(result)
-    if fetched.pages:
-        with warehouse.transaction() as con:
-            archive_pages(con, [_archived(page) for page in fetched.pages])
     return fetched
 
 
@@ -311,7 +311,8 @@ def _with_hints(page: RawPage, language: str | None, profile: SiteProfile | None
 _ARCHIVED_FIELDS = tuple(f.name for f in fields(ArchivedPage))
 
 
-def _archived(page: RawPage) -> ArchivedPage:
+def archivable(page: RawPage) -> ArchivedPage:
+    """A fetched page as the raw archive keeps it: what the server sent, without the source's hints."""
     return ArchivedPage(**{name: getattr(page, name) for name in _ARCHIVED_FIELDS})
 
 

@@ -42,19 +42,19 @@ class WebSource:
             # A fetch batch takes URLs from every host in turn, so hosts are fetched side by side
             # (each within its own politeness); the pages then go on source by source.
             for number, batch in enumerate(batched(round_robin(self._targets), size), 1):
-                names = {target.source for target in batch}  # a batch of one source is named after it
+                names = {target.input_source for target in batch}  # a batch of one source is named after it
                 label = f"{slug(names.pop()) if len(names) == 1 else 'web'}-{number}"
                 pages, unfetched, not_modified = named(fetch, label)(self.warehouse, opaque(batch), self.session, line)
                 by_source: dict[str, int] = {}
                 for target in batch:
-                    by_source[target.source] = by_source.get(target.source, 0) + 1
+                    by_source[target.input_source] = by_source.get(target.input_source, 0) + 1
                 for position, (source, count) in enumerate(by_source.items(), 1):
+                    own = [page for page in pages if page.input_source == source]
                     yield Batch(
-                        f"{slug(source)}-{number}", source,
-                        [page for page in pages if page.source == source],
-                        [reject for reject in unfetched if reject.source == source],
+                        f"{slug(source)}-{number}", source, own,
+                        [reject for reject in unfetched if reject.input_source == source],
                         discovered=count, not_modified=not_modified[source],
-                        done=len(batch) if position == len(by_source) else 0,
+                        done=len(batch) if position == len(by_source) else 0, archive=own,
                     )  # fmt: skip
 
 
