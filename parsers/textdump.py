@@ -12,7 +12,9 @@ jusText, run as a numbered pipeline of small pure steps:
    lines before each line and whether its raw text touched whitespace at its
    edges (a sign of an inline-tag boundary).
 3. **blocks**: re-join inline fragments (a line that does not end a sentence
-   followed, with no blank line between, by a continuation) into blocks.
+   followed, with no blank line between, by a continuation) into blocks; a
+   long line cut mid-sentence followed after one blank line by a lower-case
+   continuation is hard-wrapped prose and joins too.
 4. **classify**: label every block ``good``, ``neargood``, ``short`` or
    ``bad`` from its length, sentence punctuation, stopword density against
    the page's own language (a veto only), fragment density (the link-density
@@ -21,7 +23,8 @@ jusText, run as a numbered pipeline of small pure steps:
    byline lines are recognised here.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
    decided neighbours (jusText's revision step), then demote teaser lists
-   (runs of headline + one-paragraph summary units).
+   (runs of headline + one-paragraph summary units) and comment threads
+   (posts stamped by time lines of one shape, close together).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
    length, others and deep blank-line gaps cost), which drops menus, teasers,
    comments and footers away from the article.
@@ -59,6 +62,9 @@ STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
 STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
+WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
+THREAD_STAMPS = 3  # this many same-shaped time stamps make a comment thread
+THREAD_POST = 12  # one post spans at most this many blocks between stamps
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
@@ -83,6 +89,8 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\-\u00b7\u2022\u00bb\u00ab/:]{1
 _CREDIT = re.compile(r"(?:\u00a9|\([cC]\)|(?:Foto|Photo|Bild|Image|Picture|Credit|Quelle|Source)s?\s*:)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+(?:[\s.'\u2019-]+[^\W\d_]+)*")  # a run of words: names vary in length
+_DIGITS = re.compile(r"\d+")
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]]*)(?:\s|$)")
 _CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
@@ -273,7 +281,12 @@ def _lines(text: str) -> list[_Line]:
 def _continues(block: _Block, length: int, line: _Line, prev_trail: bool) -> bool:
     """Whether ``line`` continues the paragraph in ``block`` (an inline tag split them)."""
     if line.gap:
-        return False  # a blank line is a block boundary in every dump we see
+        # a blank line is a block boundary, except inside hard-wrapped prose (source newlines rendered as
+        # blank lines): a long line that stops mid-sentence, then one blank line and a lower-case continuation
+        tail = block.pieces[-1]
+        return (
+            line.gap == 1 and len(tail) >= WRAPPED_LINE and line.text[:1].islower() and not _TERMINAL.search(tail[-12:])
+        )
     if _CREDIT.match(block.pieces[0]) and not line.text[:1].islower():
         return False  # a photo credit ends its caption; the next capitalised line is the text again
     if _CONTINUES.match(line.text):
@@ -570,6 +583,45 @@ def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:
         run = []
 
 
+def _shape(text: str) -> str:
+    """A line's shape: letters and digits folded, so "June 28, 2012 at 10:48 pm" repeats across comments."""
+    return _DIGITS.sub("0", _LETTERS.sub("a", text))
+
+
+def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
+    """A comment thread stamps every post with a time line of one shape; the article has one such line.
+
+    When THREAD_STAMPS or more date lines that state a clock time share a shape and
+    follow each other within THREAD_POST blocks, the text between the first and the
+    last of them (and after the last, as far as a median post reaches) is posts, not
+    the article, provided most posts hold prose (a list of time-stamped headlines is
+    furniture of another kind).
+    """
+    stamps: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block.kind == "date" and _TIME.search(block.text):
+            stamps.setdefault(_shape(block.text), []).append(i)
+    for every in stamps.values():
+        # posts follow each other closely; the article's own stamp, far above them, is not one
+        clusters: list[list[int]] = []
+        for i in every:
+            if clusters and i - clusters[-1][-1] <= THREAD_POST:
+                clusters[-1].append(i)
+            else:
+                clusters.append([i])
+        for at in clusters:
+            if len(at) < THREAD_STAMPS:
+                continue
+            posts = list(zip(at, at[1:], strict=False))
+            # posts hold prose; a headline list stamped with times (already bad) holds none
+            prose = sum(any(blocks[j].label in ("good", "neargood") for j in range(a + 1, b)) for a, b in posts)
+            if 2 * prose < len(posts):
+                continue
+            reach = sorted(b - a for a, b in posts)[len(posts) // 2]
+            for j in range(at[0] + 1, min(len(blocks), at[-1] + reach)):
+                labels[j] = "bad"
+
+
 # 6. region ------------------------------------------------------------------------------------------------
 
 
@@ -815,6 +867,7 @@ def _analyse(text: str) -> _Analysis:
             block.kind, block.label = "furniture", "bad"
     labels = _revise(blocks)  # 5
     _demote_teasers(blocks, labels)
+    _demote_threads(blocks, labels)
     start, end = _region(blocks, labels)  # 6
     return _Analysis(blocks, labels, (start, end), _header(blocks, start))  # 7
 

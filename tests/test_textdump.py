@@ -239,6 +239,52 @@ def test_inline_fragments_are_rejoined_into_one_paragraph() -> None:
     )
 
 
+def test_hard_wrapped_prose_with_blank_lines_is_one_paragraph() -> None:
+    # source newlines inside a <p> render as a blank line between the pieces of one sentence
+    wrapped = (
+        "Walking into the council chamber and seeing the crowd of residents can be\n\n"
+        "overwhelming for a new member, who must learn quickly which committees decide\n\n"
+        "what, and how the budget moves from one of them to the next before the vote."
+    )
+    article = clean_text_dump(page("Home", "News", wrapped, *PARAGRAPHS))
+    assert article.body.split("\n\n")[0] == " ".join(wrapped.split())
+    # a blank line after a finished sentence, or before a capitalised line, still ends the paragraph
+    assert clean_text_dump(page(*PARAGRAPHS)).body == BODY
+
+
+def _comment_thread(posts: int) -> list[str]:
+    lines = []
+    for n in range(posts):
+        lines += [
+            f"{['Ann', 'Bob Stone', 'Carla M. Diaz'][n % 3]} on March {3 + n // 4}, 2024 at {1 + n % 11}:{10 + n} pm",
+            f"Reader reply number {n}: I have been following this budget story for a while and I think the "
+            "council was right to protect the services people rely on, whatever the opposition says about fares.",
+        ]
+    return lines
+
+
+def test_comment_thread_after_the_article_is_dropped_even_when_longer() -> None:
+    text = page(
+        "City council passes budget",
+        "By Jane Doe on March 3, 2024",
+        *PARAGRAPHS,
+        "12 Responses",
+        *_comment_thread(12),
+        "Leave a Reply",
+    )
+    article = clean_text_dump(text)
+    assert article.body == BODY
+
+
+def test_time_stamped_headline_list_does_not_hide_the_article() -> None:
+    # a list of headlines, each with its time, is not a comment thread: the article after it stays
+    headlines = []
+    for n in range(6):
+        headlines += [f"Another headline of the day number {n}", f"1/15/2024, {n + 1}:2{n} a.m. EST"]
+    text = page(*headlines, "City council passes budget", "1/15/2024, 9:00 a.m. EST", *PARAGRAPHS)
+    assert clean_text_dump(text).body == BODY
+
+
 def test_rendered_page_title_comes_from_the_first_line() -> None:
     # get_text() of a whole page starts with its <title>, "Headline | Site", and repeats it as the h1
     text = "\n".join(
