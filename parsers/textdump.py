@@ -91,6 +91,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+(?:[\s.'\u2019-]+[^\W\d_]+)*")  # a run of words: names vary in length
 _DIGITS = re.compile(r"\d+")
+_CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
+_STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|<!--|-->")
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]]*)(?:\s|$)")
 _CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
@@ -246,7 +249,7 @@ class _Block:
     pieces: list[str] = field(default_factory=list)
     gap: int = 0
     label: Label = "bad"
-    kind: str = "text"  # text | date | byline | furniture
+    kind: str = "text"  # text | date | byline | furniture | code
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
 
@@ -470,6 +473,9 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
         if block.authors:
             block.kind, block.label = "byline", "short"
             return
+    if _code_like(text):
+        block.kind, block.label = "code", "bad"
+        return
     if _COOKIES.search(text) and _CONSENT.search(text):
         block.kind, block.label = "furniture", "bad"
         return
@@ -625,9 +631,25 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
 # 6. region ------------------------------------------------------------------------------------------------
 
 
+def _code_like(text: str) -> bool:
+    """A line of program code: ends as a statement or a brace, or is dense with code punctuation."""
+    if sum(map(len, _MARKUP.findall(text))) * 3 > len(text):
+        return False  # raw HTML of a page that failed to render is chrome, not a listing in the article
+    marks = len(_CODE_MARKS.findall(text))
+    if text.endswith(("{", "}", ";")):
+        return len(text) < 40 or marks >= len(text) // 40  # a prose clause ending in ";" has few marks
+    return len(_STATEMENT_MARKS.findall(text)) >= max(3, len(text) // 20) and marks >= max(6, len(text) // 12)
+
+
 def _block_score(block: _Block, label: Label) -> float:
-    """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too."""
+    """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too.
+
+    A code listing inside an article is neither: it is not prose, but it is no page
+    chrome either, so it must not cut the article in two.
+    """
     length = _length(block.text)
+    if block.kind == "code":
+        return 0.0
     if label == "good":
         # a short line kept by context (a subheading, a caption) adds nothing to the run's weight
         score = float(length) if block.label in ("good", "neargood") else -SHORT_GOOD_COST

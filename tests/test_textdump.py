@@ -285,6 +285,18 @@ def test_time_stamped_headline_list_does_not_hide_the_article() -> None:
     assert clean_text_dump(text).body == BODY
 
 
+def test_code_listing_does_not_cut_the_article_short() -> None:
+    code = [
+        "import React, { useState } from 'react';",
+        "const [todos, setTodos] = useState<Todo[]>([]); const [input, setInput] = useState('');",
+        "const handleAdd = () => { if (input.trim() !== '') { setTodos([...todos, input]); } };",
+        'return ( <div className="list"> {todos.map(t => <li key={t}>{t}</li>)} </div> );',
+        "export default TodoList;",
+    ] * 3
+    article = clean_text_dump(page("Home", "Blog", PARAGRAPHS[0], PARAGRAPHS[1], *code, PARAGRAPHS[2], PARAGRAPHS[3]))
+    assert article.body == BODY  # both halves kept, the code itself is not prose
+
+
 def test_rendered_page_title_comes_from_the_first_line() -> None:
     # get_text() of a whole page starts with its <title>, "Headline | Site", and repeats it as the h1
     text = "\n".join(
