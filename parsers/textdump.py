@@ -76,6 +76,9 @@ BAD_LENGTH_SHARE = 0.5
 SHORT_GOOD_COST = 10
 GAP_COST = 5
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
+# a neighbouring run joins the article's run when it earns this share of the dip between them: an
+# article cut by a list or a table it holds is several runs with shallow dips between
+MERGE_SHARE = 0.6
 MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
 HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
 MIN_TITLE_WORDS = 5  # a first line taken as <title> without an h1 repeating it has this many words
@@ -677,12 +680,32 @@ def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
 
 
 def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
-    """The article's run of blocks: the maximum-sum run."""
-    segments = _segments([_block_score(b, label) for b, label in zip(blocks, labels, strict=True)])
+    """The article's run of blocks: the maximum-sum run, grown over shallow dips to the runs beside it.
+
+    Kadane's scan joins a following run only when it outweighs the dip before it;
+    a list or a table inside the article (short, unpunctuated lines) makes a dip
+    deeper than the paragraphs after it weigh, so a neighbour that earns
+    MERGE_SHARE of the dip joins too, on either side.
+    """
+    scores = [_block_score(b, label) for b, label in zip(blocks, labels, strict=True)]
+    segments = _segments(scores)
     if not segments:
         return 0, 0
-    best = max(segments)
-    return best[1], best[2]
+    k = max(range(len(segments)), key=lambda i: segments[i])
+    lo, hi = k, k
+
+    def joins(near: tuple[float, int, int], start: int, end: int) -> bool:
+        deficit = -sum(scores[start:end])
+        return near[0] >= MERGE_SHARE * deficit
+
+    grown = True
+    while grown:
+        grown = False
+        if lo > 0 and joins(segments[lo - 1], segments[lo - 1][2], segments[lo][1]):
+            lo, grown = lo - 1, True
+        if hi + 1 < len(segments) and joins(segments[hi + 1], segments[hi][2], segments[hi + 1][1]):
+            hi, grown = hi + 1, True
+    return segments[lo][1], segments[hi][2]
 
 
 # 7. header ------------------------------------------------------------------------------------------------

@@ -297,6 +297,14 @@ def test_code_listing_does_not_cut_the_article_short() -> None:
     assert article.body == BODY  # both halves kept, the code itself is not prose
 
 
+def test_list_inside_the_article_does_not_cut_it_short() -> None:
+    # the list items are no prose (short, unpunctuated), but the paragraphs on both sides are one article
+    items = [f"Item {n} of the council's list of cuts: public transport, libraries, parks and pools" for n in range(6)]
+    text = page("Home", "News", *PARAGRAPHS[:2], "The cuts include:", *items, *PARAGRAPHS[2:], "Privacy policy")
+    body = clean_text_dump(text).body
+    assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
+
+
 def test_rendered_page_title_comes_from_the_first_line() -> None:
     # get_text() of a whole page starts with its <title>, "Headline | Site", and repeats it as the h1
     text = "\n".join(
