@@ -506,8 +506,11 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
             block.label = "good"
         elif density >= STOPWORDS_HIGH * reference and length >= LENGTH_HIGH:
             block.label = "neargood"
+        elif prose:
+            block.label = "neargood"
         else:
-            block.label = "neargood" if prose else "bad"
+            # an unpunctuated line of ordinary prose density (a list item, a caption) takes its neighbours' side
+            block.label = "short" if density_ok and length < LENGTH_HIGH else "bad"
         return
     block.label = "good" if prose else ("neargood" if length >= LENGTH_HIGH else "bad")
 

@@ -305,6 +305,15 @@ def test_list_inside_the_article_does_not_cut_it_short() -> None:
     assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
 
 
+def test_unpunctuated_prose_line_between_paragraphs_is_kept() -> None:
+    item = "Branching and merging in the new system are fast because they do not need the server at all"
+    article = clean_text_dump(page("Home", "News", *PARAGRAPHS[:2], item, *PARAGRAPHS[2:]))
+    assert article.body == "\n\n".join([*PARAGRAPHS[:2], item, *PARAGRAPHS[2:]])
+    # the same line among menu lines stays out
+    menu = page("Home", "News", "Sport", item, "Weather", "Contact", *PARAGRAPHS)
+    assert clean_text_dump(menu).body == BODY
+
+
 def test_rendered_page_title_comes_from_the_first_line() -> None:
     # get_text() of a whole page starts with its <title>, "Headline | Site", and repeats it as the h1
     text = "\n".join(
