@@ -94,6 +94,15 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+(?:[\s.'\u2019-]+[^\W\d_]+)*")  # a run of words: names vary in length
 _DIGITS = re.compile(r"\d+")
+# "3 hours ago", "vor 3 Stunden", "il y a 3 heures", "hace 3 horas": how comment systems stamp posts
+_RELATIVE_TIME = re.compile(
+    r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
+    r"|\bvor\s+\d+\s+(?:Minuten|Minute|Stunden|Stunde|Tagen|Tag|Wochen|Woche|Monaten|Monat)\b"
+    r"|\bil y a\s+\d+\s+(?:minutes?|heures?|jours?|semaines?|mois)\b"
+    r"|\bhace\s+\d+\s+(?:minutos?|horas?|días?|semanas?|meses?)\b",
+    re.IGNORECASE,
+)
+_POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
 _STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|<!--|-->")
@@ -600,8 +609,27 @@ def _shape(text: str) -> str:
     return _DIGITS.sub("0", _LETTERS.sub("a", text))
 
 
+def _signed(blocks: list[_Block], i: int) -> bool:
+    """Whether the stamp at ``i`` names its poster: "Posted by: jim | ...", "Ann says:", or a user name beside it."""
+    if _POSTER.search(blocks[i].text):
+        return True
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(blocks):
+            text = blocks[j].text
+            if (
+                len(text) <= 40
+                and len(text.split()) <= 3
+                and _LETTERS.search(text)
+                and not text.endswith((".", "!", "?"))
+            ):
+                return True
+    return False
+
+
 def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """A comment thread stamps every post with a time line of one shape; the article has one such line.
+
+    A stamp is a date line with a clock time, or a short relative time ("3 hours ago").
 
     When THREAD_STAMPS or more date lines that state a clock time share a shape and
     follow each other within THREAD_POST blocks, the text between the first and the
@@ -611,7 +639,9 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """
     stamps: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
-        if block.kind == "date" and _TIME.search(block.text):
+        if (block.kind == "date" and _TIME.search(block.text)) or (
+            len(block.text) < FURNITURE_LINE and _RELATIVE_TIME.search(block.text)
+        ):
             stamps.setdefault(_shape(block.text), []).append(i)
     for every in stamps.values():
         # posts follow each other closely; the article's own stamp, far above them, is not one
@@ -624,6 +654,8 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
         for at in clusters:
             if len(at) < THREAD_STAMPS:
                 continue
+            if 2 * sum(_signed(blocks, i) for i in at) < len(at):
+                continue  # stamps without names: a live blog's entries or a news ticker, not readers' posts
             posts = list(zip(at, at[1:], strict=False))
             # posts hold prose; a headline list stamped with times (already bad) holds none
             prose = sum(any(blocks[j].label in ("good", "neargood") for j in range(a + 1, b)) for a, b in posts)

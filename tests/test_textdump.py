@@ -252,28 +252,47 @@ def test_hard_wrapped_prose_with_blank_lines_is_one_paragraph() -> None:
     assert clean_text_dump(page(*PARAGRAPHS)).body == BODY
 
 
-def _comment_thread(posts: int) -> list[str]:
+REPLY = (
+    "I have been following this budget story for a while and I think the council was right to protect "
+    "the services people rely on, whatever the opposition says about fares."
+)
+
+
+def _comment_thread(stamps: list[str]) -> list[str]:
+    """Readers' posts as comment systems print them: user name, time stamp, text."""
     lines = []
-    for n in range(posts):
-        lines += [
-            f"{['Ann', 'Bob Stone', 'Carla M. Diaz'][n % 3]} on March {3 + n // 4}, 2024 at {1 + n % 11}:{10 + n} pm",
-            f"Reader reply number {n}: I have been following this budget story for a while and I think the "
-            "council was right to protect the services people rely on, whatever the opposition says about fares.",
-        ]
+    for n, stamp in enumerate(stamps):
+        lines += [["ann_k", "Bob Stone", "carla77"][n % 3], stamp, f"Reply number {n}: {REPLY}"]
     return lines
 
 
-def test_comment_thread_after_the_article_is_dropped_even_when_longer() -> None:
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        [f"March {3 + n // 4}, 2024 at {1 + n % 11}:{10 + n} pm" for n in range(12)],
+        [f"vor {n + 1} Stunden" for n in range(12)],
+        [f"{n + 2} hours ago" for n in range(12)],
+    ],
+)
+def test_comment_thread_after_the_article_is_dropped_even_when_longer(stamps: list[str]) -> None:
     text = page(
         "City council passes budget",
         "By Jane Doe on March 3, 2024",
         *PARAGRAPHS,
         "12 Responses",
-        *_comment_thread(12),
+        *_comment_thread(stamps),
         "Leave a Reply",
     )
-    article = clean_text_dump(text)
-    assert article.body == BODY
+    assert clean_text_dump(text).body == BODY
+
+
+def test_live_blog_entries_are_not_taken_for_comments() -> None:
+    # entries stamped by time but headed by a headline, not a user name: the article itself
+    entries = []
+    for n in range(5):
+        entries += [f"Council members debate the transport budget, part {n}", f"{n + 1} hours ago", PARAGRAPHS[n % 4]]
+    body = clean_text_dump(page("Live: council budget vote", *entries)).body
+    assert all(paragraph in body for paragraph in PARAGRAPHS)
 
 
 def test_time_stamped_headline_list_does_not_hide_the_article() -> None:
