@@ -26,7 +26,8 @@ jusText, run as a numbered pipeline of small pure steps:
    (runs of headline + one-paragraph summary units) and comment threads
    (posts stamped by time lines of one shape, close together).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
-   length, others and deep blank-line gaps cost), which drops menus, teasers,
+   length, others and deep blank-line gaps cost, code listings are neutral),
+   grown over shallow dips to runs beside it, which drops menus, teasers,
    comments and footers away from the article.
 7. **header**: read title (from the first line when it is the page's
    ``<title>``, else the header lines above the body), section, source,
