@@ -12,7 +12,9 @@ jusText, run as a numbered pipeline of small pure steps:
    lines before each line and whether its raw text touched whitespace at its
    edges (a sign of an inline-tag boundary).
 3. **blocks**: re-join inline fragments (a line that does not end a sentence
-   followed, with no blank line between, by a continuation) into blocks.
+   followed, with no blank line between, by a continuation) into blocks; a
+   long line cut mid-sentence followed after one blank line by a lower-case
+   continuation is hard-wrapped prose and joins too.
 4. **classify**: label every block ``good``, ``neargood``, ``short`` or
    ``bad`` from its length, sentence punctuation, stopword density against
    the page's own language (a veto only), fragment density (the link-density
@@ -21,9 +23,11 @@ jusText, run as a numbered pipeline of small pure steps:
    byline lines are recognised here.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
    decided neighbours (jusText's revision step), then demote teaser lists
-   (runs of headline + one-paragraph summary units).
+   (runs of headline + one-paragraph summary units) and comment threads
+   (posts stamped by time lines of one shape, close together).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
-   length, others and deep blank-line gaps cost), which drops menus, teasers,
+   length, others and deep blank-line gaps cost, code listings are neutral),
+   grown over shallow dips to runs beside it, which drops menus, teasers,
    comments and footers away from the article.
 7. **header**: read title (from the first line when it is the page's
    ``<title>``, else the header lines above the body), section, source,
@@ -59,6 +63,9 @@ STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
 STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
+WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
+THREAD_STAMPS = 3  # this many same-shaped time stamps make a comment thread
+THREAD_POST = 12  # one post spans at most this many blocks between stamps
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
@@ -70,6 +77,9 @@ BAD_LENGTH_SHARE = 0.5
 SHORT_GOOD_COST = 10
 GAP_COST = 5
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
+# a neighbouring run joins the article's run when it earns this share of the dip between them: an
+# article cut by a list or a table it holds is several runs with shallow dips between
+MERGE_SHARE = 0.6
 MAX_LINE_SCAN = 400  # date/byline regexes only look at lines shorter than this
 HEADER_WINDOW = 12  # lines above the body searched for title, section, source, date
 MIN_TITLE_WORDS = 5  # a first line taken as <title> without an h1 repeating it has this many words
@@ -83,6 +93,20 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\-\u00b7\u2022\u00bb\u00ab/:]{1
 _CREDIT = re.compile(r"(?:\u00a9|\([cC]\)|(?:Foto|Photo|Bild|Image|Picture|Credit|Quelle|Source)s?\s*:)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+(?:[\s.'\u2019-]+[^\W\d_]+)*")  # a run of words: names vary in length
+_DIGITS = re.compile(r"\d+")
+# "3 hours ago", "vor 3 Stunden", "il y a 3 heures", "hace 3 horas": how comment systems stamp posts
+_RELATIVE_TIME = re.compile(
+    r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
+    r"|\bvor\s+\d+\s+(?:Minuten|Minute|Stunden|Stunde|Tagen|Tag|Wochen|Woche|Monaten|Monat)\b"
+    r"|\bil y a\s+\d+\s+(?:minutes?|heures?|jours?|semaines?|mois)\b"
+    r"|\bhace\s+\d+\s+(?:minutos?|horas?|días?|semanas?|meses?)\b",
+    re.IGNORECASE,
+)
+_POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
+_CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
+_STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|<!--|-->")
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]]*)(?:\s|$)")
 _CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
@@ -238,7 +262,7 @@ class _Block:
     pieces: list[str] = field(default_factory=list)
     gap: int = 0
     label: Label = "bad"
-    kind: str = "text"  # text | date | byline | furniture
+    kind: str = "text"  # text | date | byline | furniture | code
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
 
@@ -273,7 +297,12 @@ def _lines(text: str) -> list[_Line]:
 def _continues(block: _Block, length: int, line: _Line, prev_trail: bool) -> bool:
     """Whether ``line`` continues the paragraph in ``block`` (an inline tag split them)."""
     if line.gap:
-        return False  # a blank line is a block boundary in every dump we see
+        # a blank line is a block boundary, except inside hard-wrapped prose (source newlines rendered as
+        # blank lines): a long line that stops mid-sentence, then one blank line and a lower-case continuation
+        tail = block.pieces[-1]
+        return (
+            line.gap == 1 and len(tail) >= WRAPPED_LINE and line.text[:1].islower() and not _TERMINAL.search(tail[-12:])
+        )
     if _CREDIT.match(block.pieces[0]) and not line.text[:1].islower():
         return False  # a photo credit ends its caption; the next capitalised line is the text again
     if _CONTINUES.match(line.text):
@@ -457,6 +486,9 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
         if block.authors:
             block.kind, block.label = "byline", "short"
             return
+    if _code_like(text):
+        block.kind, block.label = "code", "bad"
+        return
     if _COOKIES.search(text) and _CONSENT.search(text):
         block.kind, block.label = "furniture", "bad"
         return
@@ -484,8 +516,11 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
             block.label = "good"
         elif density >= STOPWORDS_HIGH * reference and length >= LENGTH_HIGH:
             block.label = "neargood"
+        elif prose:
+            block.label = "neargood"
         else:
-            block.label = "neargood" if prose else "bad"
+            # an unpunctuated line of ordinary prose density (a list item, a caption) takes its neighbours' side
+            block.label = "short" if density_ok and length < LENGTH_HIGH else "bad"
         return
     block.label = "good" if prose else ("neargood" if length >= LENGTH_HIGH else "bad")
 
@@ -570,12 +605,90 @@ def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:
         run = []
 
 
+def _shape(text: str) -> str:
+    """A line's shape: letters and digits folded, so "June 28, 2012 at 10:48 pm" repeats across comments."""
+    return _DIGITS.sub("0", _LETTERS.sub("a", text))
+
+
+def _signed(blocks: list[_Block], i: int) -> bool:
+    """Whether the stamp at ``i`` names its poster: "Posted by: jim | ...", "Ann says:", or a user name beside it."""
+    if _POSTER.search(blocks[i].text):
+        return True
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(blocks):
+            text = blocks[j].text
+            if (
+                len(text) <= 40
+                and len(text.split()) <= 3
+                and _LETTERS.search(text)
+                and not text.endswith((".", "!", "?"))
+            ):
+                return True
+    return False
+
+
+def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
+    """A comment thread stamps every post with a time line of one shape; the article has one such line.
+
+    A stamp is a date line with a clock time, or a short relative time ("3 hours ago").
+
+    When THREAD_STAMPS or more date lines that state a clock time share a shape and
+    follow each other within THREAD_POST blocks, the text between the first and the
+    last of them (and after the last, as far as a median post reaches) is posts, not
+    the article, provided most posts hold prose (a list of time-stamped headlines is
+    furniture of another kind).
+    """
+    stamps: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if (block.kind == "date" and _TIME.search(block.text)) or (
+            len(block.text) < FURNITURE_LINE and _RELATIVE_TIME.search(block.text)
+        ):
+            stamps.setdefault(_shape(block.text), []).append(i)
+    for every in stamps.values():
+        # posts follow each other closely; the article's own stamp, far above them, is not one
+        clusters: list[list[int]] = []
+        for i in every:
+            if clusters and i - clusters[-1][-1] <= THREAD_POST:
+                clusters[-1].append(i)
+            else:
+                clusters.append([i])
+        for at in clusters:
+            if len(at) < THREAD_STAMPS:
+                continue
+            if 2 * sum(_signed(blocks, i) for i in at) < len(at):
+                continue  # stamps without names: a live blog's entries or a news ticker, not readers' posts
+            posts = list(zip(at, at[1:], strict=False))
+            # posts hold prose; a headline list stamped with times (already bad) holds none
+            prose = sum(any(blocks[j].label in ("good", "neargood") for j in range(a + 1, b)) for a, b in posts)
+            if 2 * prose < len(posts):
+                continue
+            reach = sorted(b - a for a, b in posts)[len(posts) // 2]
+            for j in range(at[0] + 1, min(len(blocks), at[-1] + reach)):
+                labels[j] = "bad"
+
+
 # 6. region ------------------------------------------------------------------------------------------------
 
 
+def _code_like(text: str) -> bool:
+    """A line of program code: ends as a statement or a brace, or is dense with code punctuation."""
+    if sum(map(len, _MARKUP.findall(text))) * 3 > len(text):
+        return False  # raw HTML of a page that failed to render is chrome, not a listing in the article
+    marks = len(_CODE_MARKS.findall(text))
+    if text.endswith(("{", "}", ";")):
+        return len(text) < 40 or marks >= len(text) // 40  # a prose clause ending in ";" has few marks
+    return len(_STATEMENT_MARKS.findall(text)) >= max(3, len(text) // 20) and marks >= max(6, len(text) // 12)
+
+
 def _block_score(block: _Block, label: Label) -> float:
-    """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too."""
+    """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too.
+
+    A code listing inside an article is neither: it is not prose, but it is no page
+    chrome either, so it must not cut the article in two.
+    """
     length = _length(block.text)
+    if block.kind == "code":
+        return 0.0
     if label == "good":
         # a short line kept by context (a subheading, a caption) adds nothing to the run's weight
         score = float(length) if block.label in ("good", "neargood") else -SHORT_GOOD_COST
@@ -603,12 +716,32 @@ def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
 
 
 def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
-    """The article's run of blocks: the maximum-sum run."""
-    segments = _segments([_block_score(b, label) for b, label in zip(blocks, labels, strict=True)])
+    """The article's run of blocks: the maximum-sum run, grown over shallow dips to the runs beside it.
+
+    Kadane's scan joins a following run only when it outweighs the dip before it;
+    a list or a table inside the article (short, unpunctuated lines) makes a dip
+    deeper than the paragraphs after it weigh, so a neighbour that earns
+    MERGE_SHARE of the dip joins too, on either side.
+    """
+    scores = [_block_score(b, label) for b, label in zip(blocks, labels, strict=True)]
+    segments = _segments(scores)
     if not segments:
         return 0, 0
-    best = max(segments)
-    return best[1], best[2]
+    k = max(range(len(segments)), key=lambda i: segments[i])
+    lo, hi = k, k
+
+    def joins(near: tuple[float, int, int], start: int, end: int) -> bool:
+        deficit = -sum(scores[start:end])
+        return near[0] >= MERGE_SHARE * deficit
+
+    grown = True
+    while grown:
+        grown = False
+        if lo > 0 and joins(segments[lo - 1], segments[lo - 1][2], segments[lo][1]):
+            lo, grown = lo - 1, True
+        if hi + 1 < len(segments) and joins(segments[hi + 1], segments[hi][2], segments[hi + 1][1]):
+            hi, grown = hi + 1, True
+    return segments[lo][1], segments[hi][2]
 
 
 # 7. header ------------------------------------------------------------------------------------------------
@@ -815,6 +948,7 @@ def _analyse(text: str) -> _Analysis:
             block.kind, block.label = "furniture", "bad"
     labels = _revise(blocks)  # 5
     _demote_teasers(blocks, labels)
+    _demote_threads(blocks, labels)
     start, end = _region(blocks, labels)  # 6
     return _Analysis(blocks, labels, (start, end), _header(blocks, start))  # 7
 
