@@ -72,6 +72,7 @@ def _sample(name: str, per_corpus: int) -> list:
     return pages[::step][:per_corpus]
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 @pytest.mark.parametrize("name", CORPORA)
 def test_real_pages_are_html_whatever_comes_first_and_their_dumps_are_text(name: str) -> None:
