@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Definition", "find_definitions"]
+__all__ = ["Definition", "MentionLike", "find_definitions"]
 
 
-class _Mention(Protocol):
+class MentionLike(Protocol):
+    """An entity mention as definitions and the loader read it (``parsers.entities.Mention`` is one)."""
+
     @property
     def name(self) -> str: ...
     @property
@@ -55,7 +57,7 @@ def _fold(name: str) -> str:
     return _FOLD.sub(" ", name.casefold().replace(".", "")).strip()
 
 
-def find_definitions(body: str, mentions: Sequence[_Mention]) -> list[Definition]:
+def find_definitions(body: str, mentions: Sequence[MentionLike]) -> list[Definition]:
     """ "Full Name (Short)" and "Short (Full Name)" of the article, checked for shape."""
     found = []
     for mention in mentions:
@@ -77,7 +79,7 @@ def find_definitions(body: str, mentions: Sequence[_Mention]) -> list[Definition
     return found
 
 
-def _parenthesis_after(body: str, mention: _Mention) -> tuple[int, int] | None:
+def _parenthesis_after(body: str, mention: MentionLike) -> tuple[int, int] | None:
     """The text inside a parenthesis right after the mention, or at the end of its own span."""
     own = _OWN_PARENTHESIS.search(mention.text)
     if own:

@@ -5,26 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
 
 from parsers.article import Article
+from parsers.entity_definitions import MentionLike
 
 __all__ = ["ArticleRecord", "MentionLike", "Reject", "RejectStage"]
-
-
-class MentionLike(Protocol):
-    """An entity mention as the loader needs it (``parsers.entities.Mention`` is one)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def start_char(self) -> int: ...
-    @property
-    def end_char(self) -> int: ...
-    @property
-    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)
