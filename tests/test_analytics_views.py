@@ -33,7 +33,8 @@ def con(tmp_path):
         _record("https://a.example/1", 1, ["Ann Lee", "Bo Chan"]),
         _record("https://a.example/2", 1, ["Ann Lee", "Cy Diaz"]),
         _record("https://b.example/3", 5, ["Ann Lee", "Bo Chan"], site="Site B"),
-    ], rejects=[Reject("bad.html", "x", "parse", "empty_document"), Reject("bin.pdf", "x", "parse", "binary")])
+    ], rejects=[Reject("bad.html", "x", "parse", "empty_document"),
+                Reject("bin.pdf", "x", "parse", "unsupported_content")])
     start_run(connection, run_id="r2", name="second", inputs=["x"])
     load_batch(connection, run_id="r2", articles=[], rejects=[Reject("bad.html", "x", "parse", "empty_document")])
     yield connection
@@ -70,7 +71,7 @@ def test_top_entities_over_a_window(con):
 
 def test_rejects_by_run_keeps_each_runs_reasons(con):
     rows = con.execute("SELECT run_id, flow_run_name, reason, pages FROM rejects_by_run ORDER BY ALL").fetchall()
-    assert rows == [("r1", "first", "binary", 1), ("r1", "first", "empty_document", 1),
+    assert rows == [("r1", "first", "empty_document", 1), ("r1", "first", "unsupported_content", 1),
                     ("r2", "second", "empty_document", 1)]
 
 

@@ -31,7 +31,8 @@ def flaky(items: list[Item], *, fails: dict[str, str], always: frozenset[str]) -
     for item in items:
         tries[item.uri] = tries.get(item.uri, 0) + 1
         if item.uri in fails and (tries[item.uri] == 1 or item.uri in always):
-            rejects.append(Reject(item.uri, "s", "parse", fails[item.uri], f"try {tries[item.uri]}"))
+            stage = "entities" if fails[item.uri].startswith("entities") else "parse"
+            rejects.append(Reject(item.uri, "s", stage, fails[item.uri], f"try {tries[item.uri]}"))
         else:
             done.append(item.uri)
     return done, rejects
@@ -62,9 +63,9 @@ RUN = uuid.uuid4().hex[:12]
 
 def test_timed_out_and_crashed_items_are_tried_again(prefect_server):
     u1, u2, u3, u4 = _uris("u1", "u2", "u3", "u4")
-    done, rejects = run_batch([u1, u2, u3, u4], {u2: "parse_timeout", u3: "entities_crashed", u4: "empty_page"})
+    done, rejects = run_batch([u1, u2, u3, u4], {u2: "parse_timeout", u3: "entities_crashed", u4: "empty_document"})
     assert done == sorted([u1, u2, u3])
-    assert rejects == [f"{u4}:empty_page"]  # the page's own fault is not retried
+    assert rejects == [f"{u4}:empty_document"]  # the page's own fault is not retried
     assert tries == {u1: 1, u2: 2, u3: 2, u4: 1}
 
 

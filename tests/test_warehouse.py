@@ -39,8 +39,9 @@ def test_migrations_apply_once(con):
 
 def test_loading_twice_adds_no_rows(con):
     batch = [_record("https://example.org/a"), _record("https://example.org/b", body="Other text here.")]
-    first = load_batch(con, run_id="r1", articles=batch, rejects=[Reject("x.bin", "test", "parse", "binary")])
-    second = load_batch(con, run_id="r2", articles=batch, rejects=[Reject("x.bin", "test", "parse", "binary")])
+    binary = Reject("x.bin", "test", "parse", "unsupported_content")
+    first = load_batch(con, run_id="r1", articles=batch, rejects=[binary])
+    second = load_batch(con, run_id="r2", articles=batch, rejects=[binary])
     assert (first.loaded, first.rejects) == (2, 1)
     assert (second.loaded, second.unchanged) == (0, 2)
     assert [_count(con, t) for t in ("articles", "mentions", "entities", "rejects")] == [2, 2, 1, 1]
@@ -203,9 +204,9 @@ def test_reject_stages_are_the_schemas_list(tmp_path):
     finally:
         con.close()
     assert stages == {stage.value for stage in RejectStage}
-    assert Reject("u", "s", "parse", "empty_page").stage is RejectStage.PARSE
+    assert Reject("u", "s", "parse", "empty_document").stage is RejectStage.PARSE
     with pytest.raises(ValueError):
-        Reject("u", "s", "parsing", "empty_page")
+        Reject("u", "s", "parsing", "empty_document")
 
 
 def test_the_loaders_article_columns_are_the_tables(tmp_path):

@@ -12,7 +12,7 @@ from warehouse.connection import (
 )
 from warehouse.load import BatchResult, article_id_for, content_hash, entity_id_for, load_batch
 from warehouse.locking import LockHolder, WarehouseLocked
-from warehouse.records import ArticleRecord, Reject
+from warehouse.records import ArticleRecord, Reject, RejectReason, RejectStage
 from warehouse.runs import EntityCount, fail_dead_runs, finish_run, heartbeat, start_run, top_entities
 from warehouse.schema import apply_migrations
 
@@ -24,6 +24,8 @@ __all__ = [
     "LoadBudget",
     "LockHolder",
     "Reject",
+    "RejectReason",
+    "RejectStage",
     "WarehouseLocked",
     "apply_migrations",
     "article_id_for",

@@ -33,6 +33,7 @@ from flows.http.fetch import Fetcher, NotModified, Politeness
 from flows.http.urls import canonicalize
 from flows.http.weberrors import DiscoveryError, WebError
 from flows.sources.files import Reject
+from warehouse.records import RejectReason, RejectStage
 
 __all__ = [
     "Discovered",
@@ -84,9 +85,9 @@ def _inflate(content: bytes) -> bytes:
     try:
         out = inflater.decompress(content, MAX_XML_BYTES + 1)
     except zlib.error as exc:
-        raise DiscoveryError(f"corrupt gzip: {exc}", reason="malformed_xml") from exc
+        raise DiscoveryError(f"corrupt gzip: {exc}", reason=RejectReason.MALFORMED_XML) from exc
     if len(out) > MAX_XML_BYTES:
-        raise DiscoveryError(f"expands beyond {MAX_XML_BYTES} bytes", reason="too_large")
+        raise DiscoveryError(f"expands beyond {MAX_XML_BYTES} bytes", reason=RejectReason.TOO_LARGE)
     return out
 
 
@@ -98,24 +99,24 @@ def _looks_like_html(content: bytes) -> bool:
 def _parse_xml(content: bytes, *, what: str, known_roots: frozenset[str]) -> etree._Element:
     content = _inflate(content)
     if not content.strip():
-        raise DiscoveryError(f"empty {what}", reason="empty")
+        raise DiscoveryError(f"empty {what}", reason=RejectReason.EMPTY)
     try:
         root = etree.fromstring(content, parser=etree.XMLParser(**_XML_OPTIONS))
     except etree.XMLSyntaxError as exc:
         if _looks_like_html(content):
-            raise DiscoveryError(f"an HTML page, not a {what}", reason=f"not_a_{what}") from exc
+            raise DiscoveryError(f"an HTML page, not a {what}", reason=RejectReason.not_a(what)) from exc
         try:
             recovered = etree.fromstring(content, parser=etree.XMLParser(recover=True, **_XML_OPTIONS))
         except etree.XMLSyntaxError:
             recovered = None
         if recovered is None or _local(recovered) not in known_roots:
             raise DiscoveryError(
-                f"malformed XML, not a readable {what}: {exc}", reason="malformed_xml"
+                f"malformed XML, not a readable {what}: {exc}", reason=RejectReason.MALFORMED_XML
             ) from exc
         root = recovered
     if _local(root) not in known_roots:
         hint = "an HTML page" if _local(root) == "html" else f"an XML document with root <{_local(root)}>"
-        raise DiscoveryError(f"{hint}, not a {what}", reason=f"not_a_{what}")
+        raise DiscoveryError(f"{hint}, not a {what}", reason=RejectReason.not_a(what))
     return root
 
 
@@ -271,7 +272,7 @@ def parse_url_list(text: str, *, source: str, origin: str = "") -> Discovery:
             parts = urlsplit("")
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             found.rejects.append(
-                Reject(uri=line, input_source=source, stage="discover", reason="invalid_url",
+                Reject(uri=line, input_source=source, stage=RejectStage.DISCOVER, reason=RejectReason.INVALID_URL,
                        detail=f"{origin or 'url list'} line {number}: not an http(s) URL")
             )  # fmt: skip
             continue
@@ -303,12 +304,12 @@ async def _fetch_listing(
         max_bytes=MAX_XML_BYTES,
     )
     if isinstance(result, NotModified):  # we send no validators for listings; be safe anyway
-        raise DiscoveryError(f"{url}: unexpected 304", reason="http_304")
+        raise DiscoveryError(f"{url}: unexpected 304", reason=RejectReason.http_status(304))
     return result.content
 
 
 def _reject(url: str, source: str, exc: WebError) -> Reject:
-    return Reject(uri=url, input_source=source, stage="discover", reason=exc.reason, detail=str(exc))
+    return Reject(uri=url, input_source=source, stage=RejectStage.DISCOVER, reason=exc.reason, detail=str(exc))
 
 
 async def discover_feed(
@@ -359,14 +360,15 @@ async def discover_sitemap(
         for child in sitemap.sitemaps:
             if depth + 1 > max_depth:
                 found.rejects.append(
-                    Reject(uri=child, input_source=source, stage="discover", reason="sitemap_too_deep",
+                    Reject(uri=child, input_source=source, stage=RejectStage.DISCOVER,
+                           reason=RejectReason.SITEMAP_TOO_DEEP,
                            detail=f"deeper than {max_depth} levels of sitemap index")
                 )  # fmt: skip
             elif child not in visited:
                 queue.append((child, depth + 1))
     for leftover, _ in queue:
         found.rejects.append(
-            Reject(uri=leftover, input_source=source, stage="discover", reason="too_many_sitemaps",
+            Reject(uri=leftover, input_source=source, stage=RejectStage.DISCOVER, reason=RejectReason.TOO_MANY_SITEMAPS,
                    detail=f"more than {max_sitemaps} sitemaps")
         )  # fmt: skip
     found.items = dedupe(found.items)

@@ -67,6 +67,7 @@ from flows.http.weberrors import (
 )
 from flows.sources.files import RawPage, Reject
 from flows.stopping import RunInterrupted, stop_requested
+from warehouse.records import RejectReason, RejectStage
 
 try:  # brotli is optional: without it we simply do not advertise "br"
     import brotli
@@ -260,7 +261,7 @@ class _BoundedDecoder:
             self._brotli = brotli.Decompressor()
         elif coding != "identity":
             raise BadContentEncoding(
-                f"content coding {coding!r} not supported", reason="unsupported_content_encoding"
+                f"content coding {coding!r} not supported", reason=RejectReason.UNSUPPORTED_CONTENT_ENCODING
             )
 
     def _room(self) -> int:
@@ -288,7 +289,7 @@ class _BoundedDecoder:
                 self._feed_zlib(data, parts)
         except (zlib.error, getattr(brotli, "error", zlib.error)) as exc:
             raise BadContentEncoding(
-                f"corrupt {self.coding} body: {exc}", reason="bad_content_encoding"
+                f"corrupt {self.coding} body: {exc}", reason=RejectReason.BAD_CONTENT_ENCODING
             ) from exc
         return b"".join(parts)
 
@@ -328,7 +329,7 @@ def _single_coding(headers: httpx.Headers) -> str:
     ]
     if len(codings) > 1:
         # Legal HTTP, but the classic way to get one huge chunk out of a tiny body; no site needs it.
-        raise BadContentEncoding(f"stacked content codings {codings}", reason="stacked_content_encoding")
+        raise BadContentEncoding(f"stacked content codings {codings}", reason=RejectReason.STACKED_CONTENT_ENCODING)
     return codings[0] if codings else "identity"
 
 
@@ -394,7 +395,7 @@ class Fetcher:
                 allow_private=allow_private,
             )
         except WebError as exc:
-            return Reject(uri=url, input_source=source, stage="fetch", reason=exc.reason, detail=str(exc))
+            return Reject(uri=url, input_source=source, stage=RejectStage.FETCH, reason=exc.reason, detail=str(exc))
 
     async def fetch_many(
         self, requests: Iterable[FetchRequest], *, on_result: Callable[[FetchResult], None] | None = None
@@ -474,7 +475,7 @@ class Fetcher:
                 rules = await self._robots(current, host, allow_private=allow_private)
                 if rules.unreachable:
                     message = f"robots.txt unreachable, so nothing is fetched: {rules.unreachable}"
-                    raise RobotsDisallowed(message, reason="robots_unreachable")
+                    raise RobotsDisallowed(message, reason=RejectReason.ROBOTS_UNREACHABLE)
                 if not rules.allows(_path(current)):
                     raise RobotsDisallowed(f"robots.txt disallows {current}")
             response = await self._with_retries(
@@ -547,7 +548,7 @@ class Fetcher:
         if status in _RETRY_STATUSES or status >= 500:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             raise TransientFetchError(
-                f"{url}: HTTP {status}", reason=f"http_{status}", retry_after=retry_after
+                f"{url}: HTTP {status}", reason=RejectReason.http_status(status), retry_after=retry_after
             )
         if status >= 400 or status < 200:
             raise HTTPStatus(status, f"{url}: HTTP {status}")

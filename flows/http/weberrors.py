@@ -1,6 +1,6 @@
 """One exception family for everything that meets the web.
 
-    WebError                    every error below carries a short ``reason`` code
+    WebError                    every error below but SourcesError carries a ``reason`` for its reject row
     ├── UnsafeURL               refused before any byte is sent
     │   ├── UnsupportedScheme       reason "unsupported_scheme"
     │   ├── InvalidURL              reason "invalid_url"
@@ -19,13 +19,17 @@
     │   ├── RedirectLoop            reason "redirect_loop"
     │   └── TooManyRedirects        reason "too_many_redirects"
     ├── DiscoveryError          a feed, sitemap or URL list could not be read (reason "not_a_feed", ...)
-    └── SourcesError            ``sources.toml`` is invalid (reason "invalid_sources")
+    └── SourcesError            ``sources.toml`` is invalid: the run stops before any page (no reason)
 
-The ``reason`` is what lands in the ``rejects`` table, so it is short, stable and
-machine-friendly; the message says the rest.
+The ``reason`` is what lands in the ``rejects`` table: a ``warehouse.reject_codes`` reason, short,
+stable and machine-friendly; the message says the rest. A kind of error names its reason below;
+a base raised as it is (a 429 as a ``TransientFetchError``, a listing as a ``DiscoveryError``) is
+given one by the code that raises it.
 """
 
 from __future__ import annotations
+
+from warehouse.reject_codes import Reason, RejectReason
 
 __all__ = [
     "BadContentEncoding",
@@ -52,95 +56,93 @@ __all__ = [
 
 
 class WebError(Exception):
-    """Base of the family; ``reason`` is a short code such as ``"too_large"``."""
+    """Base of the family; ``reason`` is the reject reason, such as ``RejectReason.TOO_LARGE``."""
 
-    reason: str = "web_error"
+    reason: Reason
 
-    def __init__(self, message: str = "", *, reason: str | None = None) -> None:
+    def __init__(self, message: str = "", *, reason: Reason | None = None) -> None:
         super().__init__(message)
         if reason is not None:
             self.reason = reason
 
 
 class UnsafeURL(WebError):
-    reason = "unsafe_url"
+    pass
 
 
 class UnsupportedScheme(UnsafeURL):
-    reason = "unsupported_scheme"
+    reason = RejectReason.UNSUPPORTED_SCHEME
 
 
 class InvalidURL(UnsafeURL):
-    reason = "invalid_url"
+    reason = RejectReason.INVALID_URL
 
 
 class BlockedAddress(UnsafeURL):
-    reason = "blocked_address"
+    reason = RejectReason.BLOCKED_ADDRESS
 
 
 class FetchError(WebError):
-    reason = "fetch_error"
+    pass
 
 
 class TransientFetchError(FetchError):
     """Worth retrying; ``retry_after`` (seconds) is the server's wish, if it stated one."""
 
-    reason = "transient_error"
-
-    def __init__(self, message: str = "", *, reason: str | None = None, retry_after: float | None = None):
+    def __init__(self, message: str = "", *, reason: Reason | None = None, retry_after: float | None = None):
         super().__init__(message, reason=reason)
         self.retry_after = retry_after
 
 
 class FetchTimeout(TransientFetchError):
-    reason = "timeout"
+    reason = RejectReason.TIMEOUT
 
 
 class ConnectFailed(TransientFetchError):
-    reason = "connect_error"
+    reason = RejectReason.CONNECT_ERROR
 
 
 class UnresolvableHost(FetchError):
-    reason = "dns_error"
+    reason = RejectReason.DNS_ERROR
 
 
 class HTTPStatus(FetchError):
     def __init__(self, status: int, message: str = "") -> None:
-        super().__init__(message or f"HTTP {status}", reason=f"http_{status}")
+        super().__init__(message or f"HTTP {status}", reason=RejectReason.http_status(status))
         self.status = status
 
 
 class RobotsDisallowed(FetchError):
-    reason = "robots_disallowed"
+    reason = RejectReason.ROBOTS_DISALLOWED
 
 
 class TooLarge(FetchError):
-    reason = "too_large"
+    reason = RejectReason.TOO_LARGE
 
 
 class DecompressionBomb(FetchError):
-    reason = "decompression_bomb"
+    reason = RejectReason.DECOMPRESSION_BOMB
 
 
 class BadContentEncoding(FetchError):
-    reason = "bad_content_encoding"
+    reason = RejectReason.BAD_CONTENT_ENCODING
 
 
 class UnsupportedContentType(FetchError):
-    reason = "unsupported_content_type"
+    reason = RejectReason.UNSUPPORTED_CONTENT_TYPE
 
 
 class RedirectLoop(FetchError):
-    reason = "redirect_loop"
+    reason = RejectReason.REDIRECT_LOOP
 
 
 class TooManyRedirects(FetchError):
-    reason = "too_many_redirects"
+    reason = RejectReason.TOO_MANY_REDIRECTS
 
 
 class DiscoveryError(WebError):
-    reason = "discovery_error"
+    pass
 
 
 class SourcesError(WebError):
-    reason = "invalid_sources"
+    """Not about a page: the run stops before reading any, so this error never becomes a reject row."""

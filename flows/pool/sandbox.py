@@ -33,22 +33,33 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flows.sources.files import RawPage
 from flows.stopping import raise_if_stop_requested, stop_requested
-from warehouse.records import ArticleRecord, Reject
+from warehouse.records import ArticleRecord, Reject, RejectReason, RejectStage
 
 __all__ = [
     "TRANSIENT_REASONS", "PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "shutdown_shared_workers",
 ]
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
-# A worker cut off or dead says as much about the machine at that moment as about the page: worth another try.
-TRANSIENT_REASONS = frozenset({"parse_timeout", "parse_crashed", "entities_timeout", "entities_crashed"})
 _STOP_POLL_SECONDS = 0.25  # how often a pool waiting on its workers checks whether the run was asked to stop
 _ENTITY_CHUNK = 8  # records per entities job: big enough for spaCy's batching, small enough to spread
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+class _Failures(NamedTuple):
+    """A job kind's reasons for a worker that died on it and for one cut off at its time limit."""
+
+    crashed: RejectReason
+    timeout: RejectReason
+
+
+_PARSE_FAILURES = _Failures(RejectReason.PARSE_CRASHED, RejectReason.PARSE_TIMEOUT)
+_ENTITY_FAILURES = _Failures(RejectReason.ENTITIES_CRASHED, RejectReason.ENTITIES_TIMEOUT)
+# A worker cut off or dead says as much about the machine at that moment as about the page: worth another try.
+TRANSIENT_REASONS = frozenset({*_PARSE_FAILURES, *_ENTITY_FAILURES})
 
 
 @dataclass(frozen=True)
@@ -166,12 +177,12 @@ class PageWorkers:
     def parse(self, pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Reject]]:
         """Each page becomes a record or a reject (``parse_timeout``, ``parse_crashed`` or the parser's reason)."""
 
-        def failed(index: int, reason: str, detail: str) -> list[Reject]:
+        def failed(index: int, reason: RejectReason, detail: str) -> list[Reject]:
             page = pages[index]
-            return [Reject(page.uri, page.input_source, "parse", reason, detail)]
+            return [Reject(page.uri, page.input_source, RejectStage.PARSE, reason, detail)]
 
         outcomes = self._run(
-            [("parse", page) for page in pages], [self.settings.page_timeout] * len(pages), failed, "parse"
+            [("parse", page) for page in pages], [self.settings.page_timeout] * len(pages), failed, _PARSE_FAILURES
         )
         records: list[ArticleRecord] = []
         rejects: list[Reject] = []
@@ -185,11 +196,11 @@ class PageWorkers:
         so no article is loaded without its mentions."""
         chunks = [list(records[i : i + _ENTITY_CHUNK]) for i in range(0, len(records), _ENTITY_CHUNK)]
 
-        def failed(index: int, reason: str, detail: str) -> list[Reject]:
-            return [Reject(r.uri, r.input_source, "entities", reason, detail) for r in chunks[index]]
+        def failed(index: int, reason: RejectReason, detail: str) -> list[Reject]:
+            return [Reject(r.uri, r.input_source, RejectStage.ENTITIES, reason, detail) for r in chunks[index]]
 
         timeouts = [self.settings.page_timeout * len(chunk) for chunk in chunks]
-        outcomes = self._run([("entities", chunk) for chunk in chunks], timeouts, failed, "entities")
+        outcomes = self._run([("entities", chunk) for chunk in chunks], timeouts, failed, _ENTITY_FAILURES)
         found: list[ArticleRecord] = []
         rejects: list[Reject] = []
         for outcome in outcomes:
@@ -201,8 +212,8 @@ class PageWorkers:
         self,
         jobs: Sequence[tuple[str, Any]],
         timeouts: Sequence[float],
-        failed: Callable[[int, str, str], list[Any]],
-        stage: str,
+        failed: Callable[[int, RejectReason, str], list[Any]],
+        failures: _Failures,
     ) -> list[list[Any]]:
         """Run every job on the pool; a job's result is a list of records and rejects, in job order."""
         with self._busy:  # one job list at a time: the caller's threads take turns
@@ -228,7 +239,7 @@ class PageWorkers:
                     except (EOFError, OSError):  # died: out of memory, or a crash in C code
                         if worker.job is not None:
                             code = worker.exitcode
-                            results[worker.job] = failed(worker.job, f"{stage}_crashed", f"worker exited ({code})")
+                            results[worker.job] = failed(worker.job, failures.crashed, f"worker exited ({code})")
                         elif not worker.ready:
                             self._start_failures += 1
                             if self._start_failures > 3:
@@ -246,7 +257,7 @@ class PageWorkers:
                 for worker in self._workers:
                     if worker.job is not None and now >= worker.deadline:
                         limit = timeouts[worker.job]
-                        results[worker.job] = failed(worker.job, f"{stage}_timeout", f"over the {limit:g}s limit")
+                        results[worker.job] = failed(worker.job, failures.timeout, f"over the {limit:g}s limit")
                         self._replace(worker)
             return [result or [] for result in results]
 
@@ -287,16 +298,16 @@ def _entities(find_entities: Callable[..., Any], records: list[ArticleRecord]) -
     try:
         return list(find_entities(records))
     except MemoryError:
-        return [Reject(r.uri, r.input_source, "entities", "too_much_memory", "over the worker's memory limit")
-                for r in records]
+        return [Reject(r.uri, r.input_source, RejectStage.ENTITIES, RejectReason.TOO_MUCH_MEMORY,
+                       "over the worker's memory limit") for r in records]
     except Exception as exc:  # the model's bug must cost these records, not the run
-        return [Reject(r.uri, r.input_source, "entities", "entities_error", f"{type(exc).__name__}: {exc}")
-                for r in records]
+        return [Reject(r.uri, r.input_source, RejectStage.ENTITIES, RejectReason.ENTITIES_ERROR,
+                       f"{type(exc).__name__}: {exc}") for r in records]
 
 
 def _memory_reason(reject: Reject) -> Reject:
-    if reject.reason == "parser_error" and reject.detail.startswith("MemoryError"):
-        return replace(reject, reason="too_much_memory")
+    if reject.reason is RejectReason.PARSER_ERROR and reject.detail.startswith("MemoryError"):
+        return replace(reject, reason=RejectReason.TOO_MUCH_MEMORY)
     return reject
 
 

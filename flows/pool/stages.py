@@ -13,7 +13,8 @@ from flows.sources.files import RawPage
 from parsers import ParseError, extract_article
 from parsers.entities import find_mentions_by_language
 from parsers.language import language_code
-from warehouse.records import ArticleRecord, Reject
+from warehouse.records import ArticleRecord, Reject, RejectReason, RejectStage
+from warehouse.reject_codes import reject_reason
 
 __all__ = ["find_entities", "parse_pages"]
 
@@ -30,10 +31,11 @@ def parse_pages(pages: Sequence[RawPage]) -> tuple[list[ArticleRecord], list[Rej
                 profile=page.site_profile,
             )  # fmt: skip
         except ParseError as exc:
-            rejects.append(Reject(page.uri, page.input_source, "parse", exc.reason, str(exc)))
+            rejects.append(Reject(page.uri, page.input_source, RejectStage.PARSE, reject_reason(exc.reason), str(exc)))
             continue
         except Exception as exc:  # a parser bug must cost one page, not the run
-            rejects.append(Reject(page.uri, page.input_source, "parse", "parser_error", f"{type(exc).__name__}: {exc}"))
+            detail = f"{type(exc).__name__}: {exc}"
+            rejects.append(Reject(page.uri, page.input_source, RejectStage.PARSE, RejectReason.PARSER_ERROR, detail))
             continue
         if (url := _page_url(page)) is not None:  # a page may claim a canonical URL on its own site only
             article = replace(article, canonical_url=prefer_canonical(url, article.canonical_url))

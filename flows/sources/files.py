@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from parsers.sites import SiteProfile
-from warehouse.records import Reject
+from warehouse.records import Reject, RejectReason, RejectStage
 
 __all__ = ["DEFAULT_MAX_FILE_BYTES", "LocalFile", "RawPage", "Reject", "discover_files", "read_file", "read_page_bytes"]
 
@@ -72,16 +72,18 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[LocalFile], list[R
         elif root.is_symlink() or root.exists():
             missing.append(_not_a_file(root, str(given)))
         else:
-            missing.append(Reject(str(given), str(given), "discover", "path_not_found", f"{given} does not exist"))
+            detail = f"{given} does not exist"
+            missing.append(Reject(str(given), str(given), RejectStage.DISCOVER, RejectReason.PATH_NOT_FOUND, detail))
     return found, missing
 
 
 def _not_a_file(path: Path, source: str) -> Reject:
     """A folder entry that is not a page file: never opened (a FIFO would block the read)."""
     if path.is_symlink() and not path.exists():
-        return Reject(str(path), source, "discover", "broken_link", f"links to {os.readlink(path)}, which is missing")
+        detail = f"links to {os.readlink(path)}, which is missing"
+        return Reject(str(path), source, RejectStage.DISCOVER, RejectReason.BROKEN_LINK, detail)
     kind = _KINDS.get(stat.S_IFMT(path.lstat().st_mode), "special file")
-    return Reject(str(path), source, "discover", "not_a_file", f"a {kind}, not a regular file")
+    return Reject(str(path), source, RejectStage.DISCOVER, RejectReason.not_a("file"), f"a {kind}, not a regular file")
 
 
 _KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
@@ -144,9 +146,10 @@ def read_file(local: LocalFile, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> R
     try:
         content = read_page_bytes(local.path, max_bytes=max_bytes)
     except OSError as exc:
-        return Reject(uri, local.input_source, "read", "unreadable", f"{type(exc).__name__}: {exc}")
+        detail = f"{type(exc).__name__}: {exc}"
+        return Reject(uri, local.input_source, RejectStage.READ, RejectReason.UNREADABLE, detail)
     except PageTooLarge as exc:
-        return Reject(uri, local.input_source, "read", "too_large", str(exc))
+        return Reject(uri, local.input_source, RejectStage.READ, RejectReason.TOO_LARGE, str(exc))
     except BadGzip as exc:
-        return Reject(uri, local.input_source, "read", "bad_gzip", str(exc))
+        return Reject(uri, local.input_source, RejectStage.READ, RejectReason.BAD_GZIP, str(exc))
     return RawPage(uri=uri, content=content, input_source=local.input_source, fetched_at=datetime.now(UTC))

@@ -36,6 +36,8 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from flows.http.fetch import PAGE_TYPES, sniff_binary
 from flows.sources.files import RawPage, Reject
+from warehouse.records import RejectReason, RejectStage
+from warehouse.reject_codes import HTTPStatusReason
 
 __all__ = ["iter_warc"]
 
@@ -62,7 +64,7 @@ class _QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
 class _Broken(Exception):
     """The archive cannot be read past this point; ``reason`` becomes the reject's reason."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: RejectReason, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
 
@@ -83,9 +85,9 @@ def iter_warc(path: str | Path, *, source: str, max_bytes: int = 10 * 2**20) -> 
     try:
         yield from _records(path, source=source, max_bytes=max_bytes)
     except OSError as exc:
-        yield Reject(uri=str(path), input_source=source, stage="read", reason="corrupt_warc", detail=str(exc))
+        yield Reject(str(path), source, RejectStage.READ, RejectReason.CORRUPT_WARC, detail=str(exc))
     except _Broken as exc:
-        yield Reject(uri=str(path), input_source=source, stage="read", reason=exc.reason, detail=str(exc))
+        yield Reject(str(path), source, RejectStage.READ, exc.reason, detail=str(exc))
 
 
 def _records(path: Path, *, source: str, max_bytes: int) -> Iterator[RawPage | Reject]:
@@ -118,7 +120,7 @@ def _records(path: Path, *, source: str, max_bytes: int) -> Iterator[RawPage | R
                 failure = failure or exc
             _check_whole(record, archive, path, start, where, gzipped=gzipped)
             if failure is not None:
-                raise _Broken("corrupt_warc", f"{where}: {_text(failure)}") from failure
+                raise _Broken(RejectReason.CORRUPT_WARC, f"{where}: {_text(failure)}") from failure
             if result is not None:
                 yield result
         # 4. warcio also ends quietly on a record header cut short: any unread byte is damage.
@@ -137,7 +139,7 @@ def _check_whole(record: Any, archive: ArchiveIterator, path: Path, start: int, 
     if isinstance(body, LimitReader) and body.limit > 0:
         short = f"{body.limit} bytes short of its {declared}-byte block"
         if not gzipped:
-            raise _Broken("truncated_warc", f"{where}: the file ends {short}")
+            raise _Broken(RejectReason.TRUNCATED_WARC, f"{where}: the file ends {short}")
         raise _damage(path, start, where, gzipped=True, problem=f"its gzip member ends {short}")
     # 3. A gzip member cut inside its trailer still yields the whole block, its CRC unchecked.
     #    (A sound member that is not finished holds several records: warcio rejects that itself.)
@@ -151,8 +153,9 @@ def _damage(path: Path, start: int, where: str, *, gzipped: bool, problem: str) 
     wrong (corrupt). In a ``.warc.gz`` the member at ``start`` is inflated on its own."""
     state = _inflate_member(path, start) if gzipped else _record_state(path, start)
     if state == "cut":
-        return _Broken("truncated_warc", f"{where}: the file ends inside this {'gzip member' if gzipped else 'record'}")
-    return _Broken("corrupt_warc", f"{where}: {state or problem}")
+        cut = f"{where}: the file ends inside this {'gzip member' if gzipped else 'record'}"
+        return _Broken(RejectReason.TRUNCATED_WARC, cut)
+    return _Broken(RejectReason.CORRUPT_WARC, f"{where}: {state or problem}")
 
 
 def _text(exc: BaseException) -> str:
@@ -197,31 +200,30 @@ def _from_record(record: Any, *, source: str, max_bytes: int, anchor: str) -> Ra
     # A record without a target URI is named by its place in the file, so its reject row stays its own.
     uri = record.rec_headers.get_header("WARC-Target-URI") or anchor
     if record.rec_type == "revisit":
-        return Reject(uri=uri, input_source=source, stage="read", reason="warc_revisit",
+        return Reject(uri, source, RejectStage.READ, RejectReason.WARC_REVISIT,
                       detail="revisit record: the archive holds no body for it")  # fmt: skip
     if record.rec_type in _BOOKKEEPING:
         return None
     if record.rec_type != "response" or record.http_headers is None:
         what = f"{record.rec_type} record" if record.rec_type != "response" else "response without HTTP headers"
-        return Reject(uri=uri, input_source=source, stage="read", reason="unsupported_warc_record", detail=what)
+        return Reject(uri, source, RejectStage.READ, RejectReason.UNSUPPORTED_WARC_RECORD, detail=what)
     status = int(record.http_headers.get_statuscode() or 0)
     content_type = record.http_headers.get_header("Content-Type")
+    if not HTTPStatusReason.accepts(status):  # "HTTP/1.1 2000": a record of some other kind, not damage
+        what = f"response with status {status}"
+        return Reject(uri, source, RejectStage.READ, RejectReason.UNSUPPORTED_WARC_RECORD, detail=what)
     if status != 200:
-        return Reject(
-            uri=uri, input_source=source, stage="read", reason=f"http_{status}", detail="archived response"
-        )
+        return Reject(uri, source, RejectStage.READ, RejectReason.http_status(status), detail="archived response")
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media and media not in PAGE_TYPES:
-        return Reject(uri=uri, input_source=source, stage="read", reason="unsupported_content_type", detail=media)
+        return Reject(uri, source, RejectStage.READ, RejectReason.UNSUPPORTED_CONTENT_TYPE, detail=media)
     # content_stream() undoes chunking and content coding; reading one byte past the cap bounds memory.
     content = record.content_stream().read(max_bytes + 1)
     if len(content) > max_bytes:
-        return Reject(
-            uri=uri, input_source=source, stage="read", reason="too_large", detail=f"over {max_bytes} bytes"
-        )
+        return Reject(uri, source, RejectStage.READ, RejectReason.TOO_LARGE, detail=f"over {max_bytes} bytes")
     label = sniff_binary(content)
     if label:
-        return Reject(uri=uri, input_source=source, stage="read", reason="unsupported_content_type", detail=label)
+        return Reject(uri, source, RejectStage.READ, RejectReason.UNSUPPORTED_CONTENT_TYPE, detail=label)
     headers = {k.lower(): v for k, v in record.http_headers.headers if k.lower() not in _WIRE_HEADERS}
     return RawPage(
         uri=uri,

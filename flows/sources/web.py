@@ -41,6 +41,7 @@ from flows.sources.warc import iter_warc
 from parsers.sites import SiteProfile
 from warehouse.handle import Warehouse
 from warehouse.raw import ArchivedPage, archived_pages, validators
+from warehouse.records import RejectReason, RejectStage
 
 __all__ = [
     "DEFAULT_SOURCES_FILE",
@@ -246,7 +247,7 @@ async def _discover(fetcher: Fetcher, source: Source, config: FetchConfig) -> tu
         try:
             text = Path(source.location).read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
-            reject = Reject(source.location, source.name, "discover", "path_not_found", str(exc))
+            reject = Reject(source.location, source.name, RejectStage.DISCOVER, RejectReason.PATH_NOT_FOUND, str(exc))
             return source, Discovery(rejects=[reject])
         found = parse_url_list(text, source=source.name, origin=source.location)
     return source, found
