@@ -61,6 +61,7 @@ def _insert_rejects(con, rows: list[tuple[str, str, str]]) -> None:
 
 def test_the_reject_reasons_table_is_the_catalogue(con):
     table = set(con.execute("SELECT reason, stage, family, description FROM reject_reasons").fetchall())
+    assert len(table) == con.execute("SELECT count(*) FROM reject_reasons").fetchone()[0]  # no row twice
     declared = {(row.reason, row.stage.value, row.family, row.description) for row in reason_rows()}
     # A reason added or reworded in warehouse.reject_codes needs a new migration that writes its rows.
     assert table - declared == set(), "rows the catalogue no longer declares"
@@ -84,6 +85,21 @@ def test_every_reject_a_run_can_make_joins_to_exactly_one_meaning(con):
         assert description == (HTTPStatusReason.description if reason.startswith("http_") else descriptions[reason])
 
 
+def test_the_readmes_query_explains_each_reject(con):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query = readme.split("-- What does each reason mean?", 1)[1].split("\n", 1)[1].split(";", 1)[0]
+    con.execute("BEGIN")
+    try:
+        _insert_rejects(con, [("u1", "fetch", "http_404"), ("u2", "fetch", "http_404"), ("u3", "read", "too_large")])
+        rows = con.execute(query).fetchall()
+    finally:
+        con.execute("ROLLBACK")
+    assert rows == [
+        ("fetch", "http_404", 2, HTTPStatusReason.description),
+        ("read", "too_large", 1, RejectReason.TOO_LARGE.description),
+    ]
+
+
 def test_a_reason_at_a_stage_it_does_not_occur_at_finds_no_meaning(con):
     con.execute("BEGIN")
     try:  # written straight into the table: a Reject refuses both (below)
@@ -93,8 +109,10 @@ def test_a_reason_at_a_stage_it_does_not_occur_at_finds_no_meaning(con):
         con.execute("ROLLBACK")
 
 
-def test_the_lookup_table_has_no_key_for_a_batch_to_check(con):
-    # Indexes cost every batch load memory (tests/test_warehouse.py's budget test); a lookup needs none.
+def test_the_lookup_is_a_view_with_nothing_for_a_batch_to_carry(con):
+    # Data pages and indexes cost a batch's memory budget (tests/test_warehouse.py); a lookup needs neither.
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'reject_reasons'").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_reasons'").fetchone()[0] == 0
     keys = "SELECT count(*) FROM duckdb_constraints() WHERE table_name = ? AND constraint_type = ?"
     for kind in ("PRIMARY KEY", "UNIQUE", "FOREIGN KEY"):
         assert con.execute(keys, ["reject_reasons", kind]).fetchone()[0] == 0
@@ -111,7 +129,7 @@ def test_a_warehouse_from_before_the_table_gains_it_and_keeps_its_rejects(tmp_pa
         Reject("page.html", "folder", "parse", "empty_document", "page is empty"),
     ])  # fmt: skip
     before = con.execute("SELECT * FROM rejects ORDER BY ALL").fetchall()
-    con.execute("DROP TABLE reject_reasons; DELETE FROM schema_migrations WHERE version = 88")  # as 087 left it
+    con.execute("DROP VIEW reject_reasons; DELETE FROM schema_migrations WHERE version = 88")  # as 087 left it
     con.close()
     con = connect(path)  # migrates
     try:

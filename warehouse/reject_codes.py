@@ -2,9 +2,10 @@
 
 ``rejects.stage`` is a ``RejectStage``, ``rejects.reason`` a ``RejectReason`` or a code of a family with a
 parameter, made by a typed constructor: ``RejectReason.http_status(404)`` is ``"http_404"``. The
-``reject_stages`` and ``reject_reasons`` tables (migrations 075, 088) hold the same lists, so an analyst
-joins ``rejects`` to them for the meaning; tests/test_reject_codes.py checks the tables, the code paths
-that make rejects and this module agree. A new reason is a member here and a row in a new migration.
+``reject_stages`` table and the ``reject_reasons`` view (migrations 075, 088) hold the same lists, so an
+analyst joins ``rejects`` to them for the meaning; tests/test_reject_codes.py checks the schema, the code
+paths that make rejects and this module agree. A new reason is a member here and a new migration that
+writes the view's rows again (``reason_rows()`` gives them).
 
 Stages and reasons are ``StrEnum``s: a reason is its code wherever a string goes (the warehouse
 column, the run summary, a log line), so the stored values are the short codes they always were.
@@ -128,7 +129,7 @@ class HTTPStatusReason(str):
 
     __slots__ = ()
     family = "http_<status>"
-    pattern = "http_%"  # the family's row in ``reject_reasons``: ``rejects.reason LIKE pattern``
+    pattern = "http_%"  # the family's rows in ``reject_reasons``: ``rejects.reason LIKE pattern``
     stages = _stages("discover read fetch")
     description = "the server, or the archived response, gave this HTTP status, not a page (http_404: not found)"
 
@@ -172,7 +173,7 @@ def reject_reason(code: str) -> Reason:
 
 @dataclass(frozen=True)
 class ReasonRow:
-    """One row of the ``reject_reasons`` table: a reason (or a family's LIKE pattern) at one stage."""
+    """One row of the ``reject_reasons`` view: a reason (or a family's LIKE pattern) at one stage."""
 
     reason: str
     stage: RejectStage
@@ -181,7 +182,7 @@ class ReasonRow:
 
 
 def reason_rows() -> list[ReasonRow]:
-    """The catalogue as the ``reject_reasons`` table holds it, in stage order, then by reason."""
+    """The catalogue as the ``reject_reasons`` view holds it, in stage order, then by reason."""
     entries: list[tuple[str, str | None, _Described]] = [(reason.value, None, reason) for reason in RejectReason]
     entries.append((HTTPStatusReason.pattern, HTTPStatusReason.family, HTTPStatusReason))
     order = list(RejectStage)
