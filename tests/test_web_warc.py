@@ -55,6 +55,19 @@ def test_only_200_html_responses_become_pages(tmp_path: Path, gz: bool) -> None:
     }
 
 
+def test_a_response_whose_status_is_no_http_status_costs_its_record_only(tmp_path: Path) -> None:
+    path = tmp_path / "odd.warc"
+    write_warc(path, [
+        ("response", "https://n.example/odd", 2000, {"Content-Type": "text/html"}, b"<p>odd</p>"),
+        ("response", "https://n.example/a", 200, {"Content-Type": "text/html"}, PAGE.encode()),
+    ], gz=False)  # fmt: skip
+    results = list(iter_warc(path, source="cc"))
+    assert [(r.uri, r.reason, r.detail) for r in results if isinstance(r, Reject)] == [
+        ("https://n.example/odd", "unsupported_warc_record", "response with status 2000"),
+    ]  # not http_2000: the reason's family takes an HTTP status only; and the archive is read on
+    assert [r.uri for r in results if isinstance(r, RawPage)] == ["https://n.example/a"]
+
+
 def test_oversize_record_and_corrupt_archive(tmp_path: Path) -> None:
     path = tmp_path / "big.warc.gz"
     write_warc(
