@@ -6,8 +6,8 @@
 --
 -- A view over its rows, not a table: it keeps no data in the file, and the same rows as a table (no
 -- key, no index) tipped tests/test_warehouse.py's 8 MB batch-budget test: 3 of 5 runs failed, against
--- 0 of 5 as a view. rejects keeps no foreign key to it. A changed catalogue is a new migration that
--- writes the whole list again: CREATE OR REPLACE VIEW reject_reasons.
+-- 0 of 10 as a view (and 0 of 6 without either). rejects keeps no foreign key to it. A changed
+-- catalogue is a new migration that writes the whole list again: CREATE OR REPLACE VIEW reject_reasons.
 --
 --   reason       the code in rejects.reason, or a family's LIKE pattern
 --   stage        a stage it occurs at (reject_stages.stage)
