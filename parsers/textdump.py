@@ -14,7 +14,9 @@ jusText, run as a numbered pipeline of small pure steps:
 3. **blocks**: re-join inline fragments (a line that does not end a sentence
    followed, with no blank line between, by a continuation) into blocks; a
    long line cut mid-sentence followed after one blank line by a lower-case
-   continuation is hard-wrapped prose and joins too.
+   continuation is hard-wrapped prose and joins too, as do the lines of a run
+   with no blank line between them that are filled to one width and often go
+   on in lower case (a ``<pre>`` or ``<br>``-broken story).
 4. **classify**: label every block ``good``, ``neargood``, ``short`` or
    ``bad`` from its length, sentence punctuation, stopword density against
    the page's own language (a veto only), fragment density (the link-density
@@ -26,7 +28,8 @@ jusText, run as a numbered pipeline of small pure steps:
    (runs of headline + one-paragraph summary units) and comment threads
    (posts stamped by time lines of one shape, close together).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
-   length, others and deep blank-line gaps cost, code listings are neutral),
+   length, others and blank-line gaps deeper than the page's usual one cost,
+   code listings are neutral),
    grown over shallow dips to runs beside it, which drops menus, teasers,
    comments and footers away from the article.
 7. **header**: read title (from the first line when it is the page's
@@ -64,6 +67,14 @@ STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
 WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
+# A run of at least WRAP_RUN lines with no blank line between is hard-wrapped prose when WRAP_FULL of its lines
+# are full (at least WRAP_WIDTH long, the next word would pass the run's width less WRAP_SLACK) and WRAP_LOWER of
+# them go on in lower case.
+WRAP_RUN = 3
+WRAP_WIDTH = 40
+WRAP_SLACK = 2
+WRAP_FULL = 0.8
+WRAP_LOWER = 0.3
 THREAD_STAMPS = 3  # this many same-shaped time stamps make a comment thread
 THREAD_POST = 12  # one post spans at most this many blocks between stamps
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
@@ -316,13 +327,44 @@ def _continues(block: _Block, length: int, line: _Line, prev_trail: bool) -> boo
     return not ended and line.text[:1].islower() and length >= LENGTH_LOW
 
 
+def _full(line: str, next_line: str, width: int) -> bool:
+    """Whether a wrapper filling lines to ``width`` had to break ``line`` before ``next_line``'s first word."""
+    return len(line) >= WRAP_WIDTH and len(line) + 1 + len(next_line.split(" ", 1)[0]) > width - WRAP_SLACK
+
+
+def _wrapped_runs(lines: list[_Line]) -> set[int]:
+    """Indexes of lines that continue their predecessor inside hard-wrapped prose (``<pre>``, ``<br>`` per line).
+
+    A run of lines with no blank line between them is wrapped prose when its lines
+    are full (the next line's first word would not have fitted within the run's
+    width) and many of them go on in lower case: a menu or a headline list has
+    lines of any length, each starting a new item.
+    """
+    joined: set[int] = set()
+    start = 0
+    for end in range(1, len(lines) + 1):
+        if end < len(lines) and lines[end].gap == 0:
+            continue
+        run = lines[start:end]
+        if len(run) >= WRAP_RUN:
+            width = max(len(line.text) for line in run)
+            pairs = list(zip(run, run[1:], strict=False))
+            full = sum(_full(a.text, b.text, width) for a, b in pairs)  # the run's last line may be short
+            lower = sum(b.text[:1].islower() for _, b in pairs)
+            if full >= WRAP_FULL * len(pairs) and lower >= WRAP_LOWER * len(pairs):
+                joined.update(range(start + 1, end))
+        start = end
+    return joined
+
+
 def _blocks(lines: list[_Line]) -> list[_Block]:
+    wrapped = _wrapped_runs(lines)
     blocks: list[_Block] = []
     seps: list[list[str]] = []  # separators before each piece; texts are joined once at the end (linear time)
     trail = False
     length = 0
-    for line in lines:
-        if blocks and _continues(blocks[-1], length, line, trail):
+    for i, line in enumerate(lines):
+        if blocks and (i in wrapped or _continues(blocks[-1], length, line, trail)):
             blocks[-1].pieces.append(line.text)
             seps[-1].append("" if _CONTINUES.match(line.text) and not line.lead else " ")
             length += len(line.text) + 1
@@ -680,7 +722,18 @@ def _code_like(text: str) -> bool:
     return len(_STATEMENT_MARKS.findall(text)) >= max(3, len(text) // 20) and marks >= max(6, len(text) // 12)
 
 
-def _block_score(block: _Block, label: Label) -> float:
+def _usual_gap(blocks: list[_Block]) -> int:
+    """The blank lines a page usually prints between two of its paragraphs (at least two).
+
+    How many blank lines separate paragraphs depends on how the page's markup
+    was indented, not on structure: a gap costs only beyond the page's own
+    usual gap between prose blocks.
+    """
+    gaps = sorted(b.gap for b in blocks if b.label == "good")
+    return max(2, gaps[len(gaps) // 4]) if gaps else 2
+
+
+def _block_score(block: _Block, label: Label, usual_gap: int = 2) -> float:
     """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too.
 
     A code listing inside an article is neither: it is not prose, but it is no page
@@ -695,7 +748,7 @@ def _block_score(block: _Block, label: Label) -> float:
     else:
         score = -min(length, 2 * LENGTH_HIGH) * BAD_LENGTH_SHARE - BAD_COST
     # many blank lines mean many closed containers: a structural boundary
-    return score - GAP_COST * min(max(0, block.gap - 2), MAX_COSTED_GAP)
+    return score - GAP_COST * min(max(0, block.gap - usual_gap), MAX_COSTED_GAP)
 
 
 def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
@@ -723,7 +776,8 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
     deeper than the paragraphs after it weigh, so a neighbour that earns
     MERGE_SHARE of the dip joins too, on either side.
     """
-    scores = [_block_score(b, label) for b, label in zip(blocks, labels, strict=True)]
+    usual_gap = _usual_gap(blocks)
+    scores = [_block_score(b, label, usual_gap) for b, label in zip(blocks, labels, strict=True)]
     segments = _segments(scores)
     if not segments:
         return 0, 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpora import CORPORA_DIR, body_scores, corpus_available, iter_pairs, load_corpus, render_as_text
-from parsers.textdump import clean_text_dump
+from parsers.textdump import _lines, _normalise, _wrapped_runs, clean_text_dump
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf23a9dec83e2434.txt"
@@ -250,6 +250,45 @@ def test_hard_wrapped_prose_with_blank_lines_is_one_paragraph() -> None:
     assert article.body.split("\n\n")[0] == " ".join(wrapped.split())
     # a blank line after a finished sentence, or before a capitalised line, still ends the paragraph
     assert clean_text_dump(page(*PARAGRAPHS)).body == BODY
+
+
+def test_hard_wrapped_prose_without_blank_lines_is_one_paragraph() -> None:
+    # a <pre> or <br>-broken story: lines filled to one width, no blank line inside a paragraph
+    wrapped = (
+        "FRANKFURT (Agency) - The council of the city said\n"
+        "on Tuesday that it would not raise the fares of buses\n"
+        "and trams next year, despite a gap in its budget that\n"
+        "officials put at several million euros."
+    )
+    article = clean_text_dump(page("Home", "News", wrapped, *PARAGRAPHS))
+    assert article.body.split("\n\n")[0] == " ".join(wrapped.split())
+
+
+def test_lines_of_a_list_without_blank_lines_stay_apart() -> None:
+    # a headline list is no wrapped prose: its lines are not filled to one width and start capitalised
+    headlines = [
+        "Council passes the new budget after a long night",
+        "Fares stay the same",
+        "Library opening hours extended in the summer months",
+        "New Park Opens",
+    ]
+    assert not _wrapped_runs(_lines(_normalise("\n".join(headlines))))
+    wrapped = "\n".join(
+        [
+            "The council of the city said on Tuesday that it",
+            "would not raise the fares of buses and trams",
+            "next year.",
+        ]
+    )
+    assert _wrapped_runs(_lines(_normalise(wrapped))) == {1, 2}
+
+
+def test_blank_lines_the_page_always_prints_do_not_cut_the_article() -> None:
+    # deeply indented markup prints many blank lines between all blocks alike: that is no boundary
+    items = [f"Point {n}: public transport, libraries and parks" for n in range(5)]
+    lines = ["Home", "News", *PARAGRAPHS[:2], "The cuts include", *items, *PARAGRAPHS[2:], "Privacy policy"]
+    body = clean_text_dump(("\n" * 12).join(lines)).body
+    assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
 
 
 REPLY = (
