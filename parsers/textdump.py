@@ -66,6 +66,7 @@ STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
 STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
+SHORT_SENTENCE_WORDS = 5  # a line under LENGTH_LOW with this many words and a sentence end may be prose
 WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
 # A run of at least WRAP_RUN lines with no blank line between is hard-wrapped prose when WRAP_FULL of its lines
 # are full (at least WRAP_WIDTH long, the next word would pass the run's width less WRAP_SLACK) and WRAP_LOWER of
@@ -118,6 +119,8 @@ _POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
 _STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|<!--|-->")
+_SENTENCE_CLOSE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+_TRUNCATED = re.compile(r"\w(?:\.\.\.|\u2026)$")  # cut mid-word or mid-phrase to fit a teaser box
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]]*)(?:\s|$)")
 _CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
@@ -274,6 +277,7 @@ class _Block:
     gap: int = 0
     label: Label = "bad"
     kind: str = "text"  # text | date | byline | furniture | code
+    sentence: bool = False  # a short block that is a whole sentence
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
 
@@ -515,6 +519,18 @@ def _byline(text: str) -> list[str]:
     return people or names
 
 
+def _short_sentence(text: str, stopwords: tuple[frozenset[str], float] | None) -> bool:
+    """A short line that is a whole sentence: capitalised, several words, a sentence end, ordinary stopwords.
+
+    A menu item or a label is no sentence; "Crowds came to the opening!" is the
+    article's, though too short for jusText to judge alone.
+    """
+    words = _words(text)
+    if len(words) < SHORT_SENTENCE_WORDS or not _SENTENCE_CLOSE.search(text) or not text[:1].isupper():
+        return False
+    return stopwords is not None and _stopword_density(words, stopwords[0]) >= STOPWORDS_HIGH * stopwords[1]
+
+
 def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> None:
     """Step 4 for one block: set ``kind`` and the initial ``label``."""
     text = block.text
@@ -546,6 +562,7 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
         return
     if length < LENGTH_LOW:
         block.label = "short"
+        block.sentence = _short_sentence(text, stopwords)
         return
     prose = bool(_TERMINAL.search(text)) or len(_SENTENCE_END.findall(text)) >= 2
     # Stopwords only veto: a block far below the page's own prose density is a list or a title.
@@ -594,7 +611,7 @@ def _revise(blocks: list[_Block]) -> list[Label]:
     for i, label in enumerate(labels):
         if label != "short":
             continue
-        if prev[i] == nxt[i] == "good":
+        if prev[i] == nxt[i] == "good" or (blocks[i].sentence and "good" in (prev[i], nxt[i])):
             revised[i] = "good"
         elif prev[i] == nxt[i] == "bad":
             revised[i] = "bad"
@@ -613,14 +630,17 @@ def _revise(blocks: list[_Block]) -> list[Label]:
 
 
 def _is_headline(block: _Block) -> bool:
-    """A short title-like line: a teaser's headline or a subheading."""
+    """A short title-like line: a teaser's headline or a subheading.
+
+    A headline cut to fit its box ("Microsoft offers a new bundle plus JBL he...")
+    is one too, whatever its label: it ends in an ellipsis straight after a word.
+    """
     words = len(block.text.split())
-    return (
-        block.kind == "text"
-        and block.label in ("short", "bad")
-        and 2 <= words <= 25
-        and (not _TERMINAL.search(block.text) or block.text.endswith("?"))
-    )
+    if block.kind != "text" or not 2 <= words <= 25:
+        return False
+    if _TRUNCATED.search(block.text) and _length(block.text) < LENGTH_HIGH:
+        return True
+    return block.label in ("short", "bad") and (not _TERMINAL.search(block.text) or block.text.endswith("?"))
 
 
 def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:

@@ -413,6 +413,30 @@ def test_teaser_list_after_the_article_is_dropped() -> None:
     assert article.body == BODY
 
 
+def test_teaser_list_with_headlines_cut_to_fit_is_dropped() -> None:
+    # teaser boxes cut their headlines mid-phrase ("..."): a cut headline is a headline, not a sentence
+    teasers = []
+    for n in range(4):
+        teasers += [
+            f"Council approves plan {n} for the harbour and the...",
+            f"A one-paragraph summary of story {n} that reads like prose and ends with a full stop, "
+            "so only its place in a list gives it away.",
+        ]
+    article = clean_text_dump(page(*PARAGRAPHS, *teasers))
+    assert article.body == BODY
+
+
+def test_short_sentence_beside_the_article_is_kept() -> None:
+    # too short for the classifier alone, but a whole sentence next to the article's prose
+    closing = "It was the first vote of the new council in the city."
+    text = page("Home", "News", *PARAGRAPHS[:2], closing, "Advertisement", *PARAGRAPHS[2:], "About", "Jobs")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], closing, *PARAGRAPHS[2:]])
+    # a short line that is no sentence (a menu item, a label) stays out
+    label = "The new council of the city"
+    text = page("Home", "News", *PARAGRAPHS[:2], label, "Advertisement", *PARAGRAPHS[2:], "About", "Jobs")
+    assert clean_text_dump(text).body == BODY
+
+
 def test_short_line_repeated_through_the_page_is_furniture() -> None:
     marker = "Story continues below"
     text = page(PARAGRAPHS[0], marker, PARAGRAPHS[1], marker, PARAGRAPHS[2], marker, PARAGRAPHS[3])
