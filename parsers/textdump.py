@@ -49,6 +49,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from itertools import accumulate
 from typing import Literal
 
 from parsers.article import Article
@@ -77,7 +78,9 @@ WRAP_SLACK = 2
 WRAP_FULL = 0.8
 WRAP_LOWER = 0.3
 THREAD_STAMPS = 3  # this many same-shaped time stamps make a comment thread
-THREAD_POST = 12  # one post spans at most this many blocks between stamps
+ARTICLE_OVER_POST = 3  # the text after the article's stamp is this many times a median post's
+ARTICLE_MIN = 1000  # ... and this long at least
+THREAD_POST = 24  # one post spans at most this many blocks (besides its reply/share chrome) between stamps
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
@@ -672,6 +675,17 @@ def _shape(text: str) -> str:
     return _DIGITS.sub("0", _LETTERS.sub("a", text))
 
 
+_WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _clock_stamp(text: str) -> bool:
+    """A clock time with a month or weekday name but no year ("on Tuesday July 24, @02:22PM"): a post's stamp."""
+    time_match = _TIME.search(text)
+    if time_match is None or _time_of(time_match) is None:
+        return False
+    return any(word in _MONTHS or word in _WEEKDAYS for word in _words(text))
+
+
 def _signed(blocks: list[_Block], i: int) -> bool:
     """Whether the stamp at ``i`` names its poster: "Posted by: jim | ...", "Ann says:", or a user name beside it."""
     if _POSTER.search(blocks[i].text):
@@ -684,9 +698,28 @@ def _signed(blocks: list[_Block], i: int) -> bool:
                 and len(text.split()) <= 3
                 and _LETTERS.search(text)
                 and not text.endswith((".", "!", "?"))
-            ):
-                return True
+            ) or (len(text) < FURNITURE_LINE and _POSTER.match(text)):
+                return True  # "jim", or "by jim (3695) writes:" above the stamp
     return False
+
+
+def _drop_article_stamp(blocks: list[_Block], at: list[int]) -> list[int]:
+    """A cluster of stamps without its first one when that one stamps the article: far more prose follows it.
+
+    The article's own time line may have the posts' shape and stand close to the
+    first post when the article is short; but the text after it outweighs any
+    reader's post.
+    """
+    if len(at) < 3:
+        return at
+    prose = [
+        sum(_length(blocks[j].text) for j in range(a + 1, b) if blocks[j].label in ("good", "neargood"))
+        for a, b in zip(at, at[1:], strict=False)
+    ]
+    rest = sorted(length for length in prose[1:] if length) or [0]
+    if prose[0] > max(ARTICLE_OVER_POST * rest[len(rest) // 2], ARTICLE_MIN):
+        return at[1:]
+    return at
 
 
 def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
@@ -703,18 +736,22 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     stamps: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         if (block.kind == "date" and _TIME.search(block.text)) or (
-            len(block.text) < FURNITURE_LINE and _RELATIVE_TIME.search(block.text)
+            len(block.text) < FURNITURE_LINE and (_RELATIVE_TIME.search(block.text) or _clock_stamp(block.text))
         ):
             stamps.setdefault(_shape(block.text), []).append(i)
+    # distance counts the blocks that are not chrome: a post's reply, share and vote lines do not part it
+    # from the next post
+    rank = list(accumulate(block.kind != "furniture" for block in blocks))
     for every in stamps.values():
         # posts follow each other closely; the article's own stamp, far above them, is not one
         clusters: list[list[int]] = []
         for i in every:
-            if clusters and i - clusters[-1][-1] <= THREAD_POST:
+            if clusters and rank[i] - rank[clusters[-1][-1]] <= THREAD_POST:
                 clusters[-1].append(i)
             else:
                 clusters.append([i])
-        for at in clusters:
+        clusters = [_drop_article_stamp(blocks, at) for at in clusters]
+        for k, at in enumerate(clusters):
             if len(at) < THREAD_STAMPS:
                 continue
             if 2 * sum(_signed(blocks, i) for i in at) < len(at):
@@ -725,8 +762,13 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
             if 2 * prose < len(posts):
                 continue
             reach = sorted(b - a for a, b in posts)[len(posts) // 2]
-            for j in range(at[0] + 1, min(len(blocks), at[-1] + reach)):
+            # long posts part a thread into clusters: stamps of the same shape close to another one, before or
+            # after this cluster, are posts too
+            first = next(c[0] for c in clusters[: k + 1] if len(c) > 1)
+            last = clusters[-1][-1]
+            for j in range(first + 1, min(len(blocks), last + reach)):
                 labels[j] = "bad"
+            break
 
 
 # 6. region ------------------------------------------------------------------------------------------------

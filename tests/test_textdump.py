@@ -325,6 +325,19 @@ def test_comment_thread_after_the_article_is_dropped_even_when_longer(stamps: li
     assert clean_text_dump(text).body == BODY
 
 
+def test_forum_thread_with_chrome_between_posts_is_dropped() -> None:
+    # a forum prints each post's poster line, a clock stamp without a year, and a row of reply/share
+    # lines; one long post parts the stamps in two groups, both of which are posts
+    chrome = ["Reply to This", "Parent", "Share", "twitter", "facebook", "Flag as Inappropriate"]
+    posts = []
+    for n in range(10):
+        body = [f"Reply number {n}: {REPLY}"] * (30 if n == 4 else 1)
+        posts += [f"by user{n} ({1000 + n}) writes:", f"on Tuesday July 24, @0{n}:1{n}PM", *body, *chrome]
+    article = [*PARAGRAPHS, *(f"Part {n}. {p}" for n, p in enumerate(PARAGRAPHS))]
+    text = page("City council passes budget", "on Tuesday July 24, @10:46AM", *article, "Comments", *posts)
+    assert clean_text_dump(text).body == "\n\n".join(article)
+
+
 def test_live_blog_entries_are_not_taken_for_comments() -> None:
     # entries stamped by time but headed by a headline, not a user name: the article itself
     entries = []
