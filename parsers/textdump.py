@@ -81,6 +81,8 @@ THREAD_STAMPS = 3  # this many same-shaped time stamps make a comment thread
 ARTICLE_OVER_POST = 3  # the text after the article's stamp is this many times a median post's
 ARTICLE_MIN = 1000  # ... and this long at least
 THREAD_POST = 24  # one post spans at most this many blocks (besides its reply/share chrome) between stamps
+ANNOUNCE_WORDS = 4  # a line ending in a colon with this many words announces a list
+LIST_MAX = 30  # an announced list holds at most this many items
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
@@ -281,6 +283,7 @@ class _Block:
     label: Label = "bad"
     kind: str = "text"  # text | date | byline | furniture | code
     sentence: bool = False  # a short block that is a whole sentence
+    listed: bool = False  # an item of a list its paragraph announced
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
 
@@ -632,6 +635,41 @@ def _revise(blocks: list[_Block]) -> list[Label]:
     return revised
 
 
+def _announces(blocks: list[_Block], labels: list[Label], i: int) -> bool:
+    """A prose line that ends in a colon ("we can follow these seven steps:"): a list follows.
+
+    Short, it counts when it follows the article's prose.
+    """
+    block = blocks[i]
+    if block.kind != "text" or not block.text.endswith(":") or len(block.text.split()) < ANNOUNCE_WORDS:
+        return False
+    return labels[i] == "good" or (i > 0 and labels[i - 1] == "good" and block.label == "short")
+
+
+def _list_item(block: _Block) -> bool:
+    """A line that may be an item of a list: short text, no announcement of its own."""
+    return block.kind == "text" and _length(block.text) < LENGTH_HIGH and not block.text.endswith(":")
+
+
+def _keep_announced_lists(blocks: list[_Block], labels: list[Label]) -> None:
+    """The items after a prose line ending in a colon belong to the article, however short and unpunctuated.
+
+    A list inside an article is announced by its paragraph ("The library consists of
+    three components:"); a menu is not. The items run until the next paragraph, the
+    next announcement or LIST_MAX items.
+    """
+    for i in range(len(blocks)):
+        if not _announces(blocks, labels, i):
+            continue
+        labels[i] = "good"
+        for j in range(i + 1, min(len(blocks), i + 1 + LIST_MAX)):
+            item = blocks[j]
+            if item.label in ("good", "neargood") or not _list_item(item):
+                break
+            labels[j] = "good"
+            item.listed = True
+
+
 def _is_headline(block: _Block) -> bool:
     """A short title-like line: a teaser's headline or a subheading.
 
@@ -806,7 +844,7 @@ def _block_score(block: _Block, label: Label, usual_gap: int = 2) -> float:
         return 0.0
     if label == "good":
         # a short line kept by context (a subheading, a caption) adds nothing to the run's weight
-        score = float(length) if block.label in ("good", "neargood") else -SHORT_GOOD_COST
+        score = float(length) if block.label in ("good", "neargood") else (0.0 if block.listed else -SHORT_GOOD_COST)
     else:
         score = -min(length, 2 * LENGTH_HIGH) * BAD_LENGTH_SHARE - BAD_COST
     # many blank lines mean many closed containers: a structural boundary
@@ -1063,6 +1101,7 @@ def _analyse(text: str) -> _Analysis:
         if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
             block.kind, block.label = "furniture", "bad"
     labels = _revise(blocks)  # 5
+    _keep_announced_lists(blocks, labels)
     _demote_teasers(blocks, labels)
     _demote_threads(blocks, labels)
     start, end = _region(blocks, labels)  # 6

@@ -376,6 +376,21 @@ def test_list_inside_the_article_does_not_cut_it_short() -> None:
     assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
 
 
+def test_list_announced_by_its_paragraph_is_kept() -> None:
+    # items without stopwords or punctuation read as chrome alone; the colon before them says they are the article's
+    items = [
+        "Public transport ticket prices frozen during 2025 across metropolitan zones including airport links",
+        "Library opening hours extended during summer months across eastern districts including weekends",
+        "Swimming pool renovation programme continued despite rising construction costs citywide",
+    ]
+    intro = "The council listed the services that it will protect next year:"
+    text = page("Home", "News", *PARAGRAPHS[:2], intro, *items, *PARAGRAPHS[2:], "Privacy policy")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], intro, *items, *PARAGRAPHS[2:]])
+    # the same lines without the announcement stay out
+    text = page("Home", "News", *PARAGRAPHS[:2], *items, *PARAGRAPHS[2:], "Privacy policy")
+    assert not any(item in clean_text_dump(text).body for item in items)
+
+
 def test_unpunctuated_prose_line_between_paragraphs_is_kept() -> None:
     item = "Branching and merging in the new system are fast because they do not need the server at all"
     article = clean_text_dump(page("Home", "News", *PARAGRAPHS[:2], item, *PARAGRAPHS[2:]))
