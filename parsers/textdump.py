@@ -67,6 +67,8 @@ STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
 STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
+PRIVACY_TERMS = 2  # a block using this many kinds of data-protection terms is a consent wall or placeholder
+CONSENT_REACH = 3  # a consent placeholder's lines stand this close to its notice
 SHORT_SENTENCE_WORDS = 5  # a line under LENGTH_LOW with this many words and a sentence end may be prose
 WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
 # A run of at least WRAP_RUN lines with no blank line between is hard-wrapped prose when WRAP_FULL of its lines
@@ -164,6 +166,28 @@ _CONSENT = re.compile(
     r"|consentement|confidentialit\w*|accepter|aceptar|privacidad|consenso)\b",
     re.IGNORECASE,
 )
+# Consent walls and embed placeholders speak of data protection in several terms at once ("personal data",
+# "tracking", "consent", "GDPR", "third-party content"); an article about privacy uses one or two in a paragraph.
+_PRIVACY = re.compile(
+    r"\b(?:(?P<data>personal data|personenbezogene\w* Daten|données personnelles|datos personales|dati personali)"
+    r"|(?P<embed>external content|extern\w* Inhalt\w*|third[- ]party (?:content|platforms?|providers?)"
+    r"|Drittanbieter\w*|Drittplattform\w*|contenus? externes?|contenidos? extern\w*|contenuti esterni)"
+    r"|(?P<consent>consent|einverstanden|einwillig\w*|zustimm\w*|consentement|consentimiento|consenso)"
+    r"|(?P<law>GDPR|DSGVO|RGPD|TTDSG)"
+    r"|(?P<tracking>tracking|cookies?)"
+    r"|(?P<policy>privacy (?:policy|settings|notice)|Datenschutz\w*|politique de confidentialité"
+    r"|política de privacidad)"
+    r"|(?P<processing>Datenverarbeitung\w*|Verarbeitungszweck\w*|data processing|processing purposes"
+    r"|personali[sz]ed (?:ads|advertising)|personalisierte\w* Werbung))\b",
+    re.IGNORECASE,
+)
+
+
+def _privacy_terms(text: str) -> int:
+    """How many kinds of data-protection terms a block uses."""
+    return len({name for match in _PRIVACY.finditer(text) for name, value in match.groupdict().items() if value})
+
+
 _COPYRIGHT = re.compile(r"\u00a9|\([cC]\) ?\d{4}|\b[Aa]ll [Rr]ights [Rr]eserved\b|\b[Cc]opyright\b|\bCOPYRIGHT\b")
 
 # The most frequent function words of the languages news pages are written in;
@@ -284,6 +308,7 @@ class _Block:
     kind: str = "text"  # text | date | byline | furniture | code
     sentence: bool = False  # a short block that is a whole sentence
     listed: bool = False  # an item of a list its paragraph announced
+    consent: bool = False  # a consent notice (cookies, embedded content, personal data)
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
 
@@ -553,8 +578,8 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
     if _code_like(text):
         block.kind, block.label = "code", "bad"
         return
-    if _COOKIES.search(text) and _CONSENT.search(text):
-        block.kind, block.label = "furniture", "bad"
+    if (_COOKIES.search(text) and _CONSENT.search(text)) or _privacy_terms(text) >= PRIVACY_TERMS:
+        block.kind, block.label, block.consent = "furniture", "bad", True
         return
     if length < LENGTH_HIGH and (
         _CALL_TO_ACTION.search(text)
@@ -588,6 +613,20 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
             block.label = "short" if density_ok and length < LENGTH_HIGH else "bad"
         return
     block.label = "good" if prose else ("neargood" if length >= LENGTH_HIGH else "bad")
+
+
+def _spread_consent(blocks: list[_Block]) -> None:
+    """The lines of a consent placeholder around its notice ("I agree that content from X is shown") are chrome.
+
+    A line naming one data-protection term is chrome when a consent notice (a
+    block of PRIVACY_TERMS kinds of terms) stands within CONSENT_REACH blocks.
+    """
+    notices = [i for i, block in enumerate(blocks) if block.kind == "furniture" and block.consent]
+    for i in notices:
+        for j in range(max(0, i - CONSENT_REACH), min(len(blocks), i + CONSENT_REACH + 1)):
+            block = blocks[j]
+            if block.kind == "text" and _length(block.text) < LENGTH_HIGH and _privacy_terms(block.text):
+                block.kind, block.label = "furniture", "bad"
 
 
 # 5. context -----------------------------------------------------------------------------------------------
@@ -1100,6 +1139,7 @@ def _analyse(text: str) -> _Analysis:
         # a short line printed again and again ("Article content", "Remove ads") is page chrome
         if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
             block.kind, block.label = "furniture", "bad"
+    _spread_consent(blocks)
     labels = _revise(blocks)  # 5
     _keep_announced_lists(blocks, labels)
     _demote_teasers(blocks, labels)

@@ -132,6 +132,23 @@ def test_cookie_consent_notice_is_dropped_even_when_long() -> None:
     assert clean_text_dump(page(*PARAGRAPHS, notice)).body == BODY
 
 
+def test_embed_consent_placeholder_inside_the_article_is_dropped() -> None:
+    # a video embedded in the article renders as a consent placeholder until the reader agrees
+    placeholder = [
+        "Recommended editorial content",
+        "At this point you will find external content that complements the article.",
+        "Show content",
+        "I agree that I am shown this content. Personal data may be transmitted to third-party platforms.",
+        "I agree to be shown external content.",
+    ]
+    text = page("Home", "News", *PARAGRAPHS[:2], *placeholder, *PARAGRAPHS[2:], "About")
+    assert clean_text_dump(text).body == BODY
+    # an article that speaks of personal data once is no placeholder
+    data = "The new budget also pays for a review of how the city stores the personal data of its residents."
+    text = page("Home", "News", *PARAGRAPHS[:2], data, *PARAGRAPHS[2:], "About")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], data, *PARAGRAPHS[2:]])
+
+
 def test_furniture_words_inside_prose_are_kept() -> None:
     prose = (
         "Readers who subscribe to the paper will notice that the share of advertising has fallen, the "
