@@ -21,17 +21,23 @@ jusText, run as a numbered pipeline of small pure steps:
    ``bad`` from its length, sentence punctuation, stopword density against
    the page's own language (a veto only), fragment density (the link-density
    stand-in) and a small vocabulary of furniture phrases and all-caps calls to
-   action; short lines repeated three times or more are furniture; date and
-   byline lines are recognised here.
+   action; short lines repeated three times or more are furniture; consent
+   walls and embed placeholders (several kinds of data-protection terms) are
+   furniture at any length, and so are the one-term lines beside them; date
+   and byline lines are recognised here, and short lines that are whole
+   sentences are marked.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
-   decided neighbours (jusText's revision step), then demote teaser lists
-   (runs of headline + one-paragraph summary units) and comment threads
-   (posts stamped by time lines of one shape, close together).
+   decided neighbours (jusText's revision step; a short whole sentence needs
+   only one good neighbour), keep the items of a list that a prose line ending
+   in a colon announces, then demote teaser lists (runs of headline +
+   one-paragraph summary units; a headline cut to fit with "..." counts) and
+   comment threads (posts stamped by time lines of one shape, close together
+   but for their reply/share chrome, naming their posters).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
    length, others and blank-line gaps deeper than the page's usual one cost,
-   code listings are neutral),
-   grown over shallow dips to runs beside it, which drops menus, teasers,
-   comments and footers away from the article.
+   code listings and announced list items are neutral), grown over shallow
+   dips to runs beside it, which drops menus, teasers, comments and footers
+   away from the article.
 7. **header**: read title (from the first line when it is the page's
    ``<title>``, else the header lines above the body), section, source,
    publication time and byline from the lines just above the region.
