@@ -14,21 +14,30 @@ jusText, run as a numbered pipeline of small pure steps:
 3. **blocks**: re-join inline fragments (a line that does not end a sentence
    followed, with no blank line between, by a continuation) into blocks; a
    long line cut mid-sentence followed after one blank line by a lower-case
-   continuation is hard-wrapped prose and joins too.
+   continuation is hard-wrapped prose and joins too, as do the lines of a run
+   with no blank line between them that are filled to one width and often go
+   on in lower case (a ``<pre>`` or ``<br>``-broken story).
 4. **classify**: label every block ``good``, ``neargood``, ``short`` or
    ``bad`` from its length, sentence punctuation, stopword density against
    the page's own language (a veto only), fragment density (the link-density
    stand-in) and a small vocabulary of furniture phrases and all-caps calls to
-   action; short lines repeated three times or more are furniture; date and
-   byline lines are recognised here.
+   action; short lines repeated three times or more are furniture; consent
+   walls and embed placeholders (several kinds of data-protection terms) are
+   furniture at any length, and so are the one-term lines beside them; date
+   and byline lines are recognised here, and short lines that are whole
+   sentences are marked.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
-   decided neighbours (jusText's revision step), then demote teaser lists
-   (runs of headline + one-paragraph summary units) and comment threads
-   (posts stamped by time lines of one shape, close together).
+   decided neighbours (jusText's revision step; a short whole sentence needs
+   only one good neighbour), keep the items of a list that a prose line ending
+   in a colon announces, then demote teaser lists (runs of headline +
+   one-paragraph summary units; a headline cut to fit with "..." counts) and
+   comment threads (posts stamped by time lines of one shape, close together
+   but for their reply/share chrome, naming their posters).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
-   length, others and deep blank-line gaps cost, code listings are neutral),
-   grown over shallow dips to runs beside it, which drops menus, teasers,
-   comments and footers away from the article.
+   length, others and blank-line gaps deeper than the page's usual one cost,
+   code listings and announced list items are neutral), grown over shallow
+   dips to runs beside it, which drops menus, teasers, comments and footers
+   away from the article.
 7. **header**: read title (from the first line when it is the page's
    ``<title>``, else the header lines above the body), section, source,
    publication time and byline from the lines just above the region.
@@ -46,6 +55,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from itertools import accumulate
 from typing import Literal
 
 from parsers.article import Article
@@ -63,9 +73,24 @@ STOPWORDS_LOW = 0.5  # shares of the page's own prose stopword density
 STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
+PRIVACY_TERMS = 2  # a block using this many kinds of data-protection terms is a consent wall or placeholder
+CONSENT_REACH = 3  # a consent placeholder's lines stand this close to its notice
+SHORT_SENTENCE_WORDS = 5  # a line under LENGTH_LOW with this many words and a sentence end may be prose
 WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
+# A run of at least WRAP_RUN lines with no blank line between is hard-wrapped prose when WRAP_FULL of its lines
+# are full (at least WRAP_WIDTH long, the next word would pass the run's width less WRAP_SLACK) and WRAP_LOWER of
+# them go on in lower case.
+WRAP_RUN = 3
+WRAP_WIDTH = 40
+WRAP_SLACK = 2
+WRAP_FULL = 0.8
+WRAP_LOWER = 0.3
 THREAD_STAMPS = 3  # this many same-shaped time stamps make a comment thread
-THREAD_POST = 12  # one post spans at most this many blocks between stamps
+ARTICLE_OVER_POST = 3  # the text after the article's stamp is this many times a median post's
+ARTICLE_MIN = 1000  # ... and this long at least
+THREAD_POST = 24  # one post spans at most this many blocks (besides its reply/share chrome) between stamps
+ANNOUNCE_WORDS = 4  # a line ending in a colon with this many words announces a list
+LIST_MAX = 30  # an announced list holds at most this many items
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
@@ -107,6 +132,8 @@ _POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
 _STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|<!--|-->")
+_SENTENCE_CLOSE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+_TRUNCATED = re.compile(r"\w(?:\.\.\.|\u2026)$")  # cut mid-word or mid-phrase to fit a teaser box
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f](?:[\"'\u201d\u2019\u00bb)\]]*)(?:\s|$)")
 _CONTINUES = re.compile(r"^[,.;:!?)\]}%\u00bb\u201d\u2019\u2026]")
@@ -145,6 +172,28 @@ _CONSENT = re.compile(
     r"|consentement|confidentialit\w*|accepter|aceptar|privacidad|consenso)\b",
     re.IGNORECASE,
 )
+# Consent walls and embed placeholders speak of data protection in several terms at once ("personal data",
+# "tracking", "consent", "GDPR", "third-party content"); an article about privacy uses one or two in a paragraph.
+_PRIVACY = re.compile(
+    r"\b(?:(?P<data>personal data|personenbezogene\w* Daten|données personnelles|datos personales|dati personali)"
+    r"|(?P<embed>external content|extern\w* Inhalt\w*|third[- ]party (?:content|platforms?|providers?)"
+    r"|Drittanbieter\w*|Drittplattform\w*|contenus? externes?|contenidos? extern\w*|contenuti esterni)"
+    r"|(?P<consent>consent|einverstanden|einwillig\w*|zustimm\w*|consentement|consentimiento|consenso)"
+    r"|(?P<law>GDPR|DSGVO|RGPD|TTDSG)"
+    r"|(?P<tracking>tracking|cookies?)"
+    r"|(?P<policy>privacy (?:policy|settings|notice)|Datenschutz\w*|politique de confidentialité"
+    r"|política de privacidad)"
+    r"|(?P<processing>Datenverarbeitung\w*|Verarbeitungszweck\w*|data processing|processing purposes"
+    r"|personali[sz]ed (?:ads|advertising)|personalisierte\w* Werbung))\b",
+    re.IGNORECASE,
+)
+
+
+def _privacy_terms(text: str) -> int:
+    """How many kinds of data-protection terms a block uses."""
+    return len({name for match in _PRIVACY.finditer(text) for name, value in match.groupdict().items() if value})
+
+
 _COPYRIGHT = re.compile(r"\u00a9|\([cC]\) ?\d{4}|\b[Aa]ll [Rr]ights [Rr]eserved\b|\b[Cc]opyright\b|\bCOPYRIGHT\b")
 
 # The most frequent function words of the languages news pages are written in;
@@ -263,6 +312,9 @@ class _Block:
     gap: int = 0
     label: Label = "bad"
     kind: str = "text"  # text | date | byline | furniture | code
+    sentence: bool = False  # a short block that is a whole sentence
+    listed: bool = False  # an item of a list its paragraph announced
+    consent: bool = False  # a consent notice (cookies, embedded content, personal data)
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
 
@@ -316,13 +368,44 @@ def _continues(block: _Block, length: int, line: _Line, prev_trail: bool) -> boo
     return not ended and line.text[:1].islower() and length >= LENGTH_LOW
 
 
+def _full(line: str, next_line: str, width: int) -> bool:
+    """Whether a wrapper filling lines to ``width`` had to break ``line`` before ``next_line``'s first word."""
+    return len(line) >= WRAP_WIDTH and len(line) + 1 + len(next_line.split(" ", 1)[0]) > width - WRAP_SLACK
+
+
+def _wrapped_runs(lines: list[_Line]) -> set[int]:
+    """Indexes of lines that continue their predecessor inside hard-wrapped prose (``<pre>``, ``<br>`` per line).
+
+    A run of lines with no blank line between them is wrapped prose when its lines
+    are full (the next line's first word would not have fitted within the run's
+    width) and many of them go on in lower case: a menu or a headline list has
+    lines of any length, each starting a new item.
+    """
+    joined: set[int] = set()
+    start = 0
+    for end in range(1, len(lines) + 1):
+        if end < len(lines) and lines[end].gap == 0:
+            continue
+        run = lines[start:end]
+        if len(run) >= WRAP_RUN:
+            width = max(len(line.text) for line in run)
+            pairs = list(zip(run, run[1:], strict=False))
+            full = sum(_full(a.text, b.text, width) for a, b in pairs)  # the run's last line may be short
+            lower = sum(b.text[:1].islower() for _, b in pairs)
+            if full >= WRAP_FULL * len(pairs) and lower >= WRAP_LOWER * len(pairs):
+                joined.update(range(start + 1, end))
+        start = end
+    return joined
+
+
 def _blocks(lines: list[_Line]) -> list[_Block]:
+    wrapped = _wrapped_runs(lines)
     blocks: list[_Block] = []
     seps: list[list[str]] = []  # separators before each piece; texts are joined once at the end (linear time)
     trail = False
     length = 0
-    for line in lines:
-        if blocks and _continues(blocks[-1], length, line, trail):
+    for i, line in enumerate(lines):
+        if blocks and (i in wrapped or _continues(blocks[-1], length, line, trail)):
             blocks[-1].pieces.append(line.text)
             seps[-1].append("" if _CONTINUES.match(line.text) and not line.lead else " ")
             length += len(line.text) + 1
@@ -473,6 +556,18 @@ def _byline(text: str) -> list[str]:
     return people or names
 
 
+def _short_sentence(text: str, stopwords: tuple[frozenset[str], float] | None) -> bool:
+    """A short line that is a whole sentence: capitalised, several words, a sentence end, ordinary stopwords.
+
+    A menu item or a label is no sentence; "Crowds came to the opening!" is the
+    article's, though too short for jusText to judge alone.
+    """
+    words = _words(text)
+    if len(words) < SHORT_SENTENCE_WORDS or not _SENTENCE_CLOSE.search(text) or not text[:1].isupper():
+        return False
+    return stopwords is not None and _stopword_density(words, stopwords[0]) >= STOPWORDS_HIGH * stopwords[1]
+
+
 def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> None:
     """Step 4 for one block: set ``kind`` and the initial ``label``."""
     text = block.text
@@ -489,8 +584,8 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
     if _code_like(text):
         block.kind, block.label = "code", "bad"
         return
-    if _COOKIES.search(text) and _CONSENT.search(text):
-        block.kind, block.label = "furniture", "bad"
+    if (_COOKIES.search(text) and _CONSENT.search(text)) or _privacy_terms(text) >= PRIVACY_TERMS:
+        block.kind, block.label, block.consent = "furniture", "bad", True
         return
     if length < LENGTH_HIGH and (
         _CALL_TO_ACTION.search(text)
@@ -504,6 +599,7 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
         return
     if length < LENGTH_LOW:
         block.label = "short"
+        block.sentence = _short_sentence(text, stopwords)
         return
     prose = bool(_TERMINAL.search(text)) or len(_SENTENCE_END.findall(text)) >= 2
     # Stopwords only veto: a block far below the page's own prose density is a list or a title.
@@ -523,6 +619,20 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
             block.label = "short" if density_ok and length < LENGTH_HIGH else "bad"
         return
     block.label = "good" if prose else ("neargood" if length >= LENGTH_HIGH else "bad")
+
+
+def _spread_consent(blocks: list[_Block]) -> None:
+    """The lines of a consent placeholder around its notice ("I agree that content from X is shown") are chrome.
+
+    A line naming one data-protection term is chrome when a consent notice (a
+    block of PRIVACY_TERMS kinds of terms) stands within CONSENT_REACH blocks.
+    """
+    notices = [i for i, block in enumerate(blocks) if block.kind == "furniture" and block.consent]
+    for i in notices:
+        for j in range(max(0, i - CONSENT_REACH), min(len(blocks), i + CONSENT_REACH + 1)):
+            block = blocks[j]
+            if block.kind == "text" and _length(block.text) < LENGTH_HIGH and _privacy_terms(block.text):
+                block.kind, block.label = "furniture", "bad"
 
 
 # 5. context -----------------------------------------------------------------------------------------------
@@ -552,7 +662,7 @@ def _revise(blocks: list[_Block]) -> list[Label]:
     for i, label in enumerate(labels):
         if label != "short":
             continue
-        if prev[i] == nxt[i] == "good":
+        if prev[i] == nxt[i] == "good" or (blocks[i].sentence and "good" in (prev[i], nxt[i])):
             revised[i] = "good"
         elif prev[i] == nxt[i] == "bad":
             revised[i] = "bad"
@@ -570,15 +680,53 @@ def _revise(blocks: list[_Block]) -> list[Label]:
     return revised
 
 
+def _announces(blocks: list[_Block], labels: list[Label], i: int) -> bool:
+    """A prose line that ends in a colon ("we can follow these seven steps:"): a list follows.
+
+    Short, it counts when it follows the article's prose.
+    """
+    block = blocks[i]
+    if block.kind != "text" or not block.text.endswith(":") or len(block.text.split()) < ANNOUNCE_WORDS:
+        return False
+    return labels[i] == "good" or (i > 0 and labels[i - 1] == "good" and block.label == "short")
+
+
+def _list_item(block: _Block) -> bool:
+    """A line that may be an item of a list: short text, no announcement of its own."""
+    return block.kind == "text" and _length(block.text) < LENGTH_HIGH and not block.text.endswith(":")
+
+
+def _keep_announced_lists(blocks: list[_Block], labels: list[Label]) -> None:
+    """The items after a prose line ending in a colon belong to the article, however short and unpunctuated.
+
+    A list inside an article is announced by its paragraph ("The library consists of
+    three components:"); a menu is not. The items run until the next paragraph, the
+    next announcement or LIST_MAX items.
+    """
+    for i in range(len(blocks)):
+        if not _announces(blocks, labels, i):
+            continue
+        labels[i] = "good"
+        for j in range(i + 1, min(len(blocks), i + 1 + LIST_MAX)):
+            item = blocks[j]
+            if item.label in ("good", "neargood") or not _list_item(item):
+                break
+            labels[j] = "good"
+            item.listed = True
+
+
 def _is_headline(block: _Block) -> bool:
-    """A short title-like line: a teaser's headline or a subheading."""
+    """A short title-like line: a teaser's headline or a subheading.
+
+    A headline cut to fit its box ("Microsoft offers a new bundle plus JBL he...")
+    is one too, whatever its label: it ends in an ellipsis straight after a word.
+    """
     words = len(block.text.split())
-    return (
-        block.kind == "text"
-        and block.label in ("short", "bad")
-        and 2 <= words <= 25
-        and (not _TERMINAL.search(block.text) or block.text.endswith("?"))
-    )
+    if block.kind != "text" or not 2 <= words <= 25:
+        return False
+    if _TRUNCATED.search(block.text) and _length(block.text) < LENGTH_HIGH:
+        return True
+    return block.label in ("short", "bad") and (not _TERMINAL.search(block.text) or block.text.endswith("?"))
 
 
 def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:
@@ -610,6 +758,17 @@ def _shape(text: str) -> str:
     return _DIGITS.sub("0", _LETTERS.sub("a", text))
 
 
+_WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _clock_stamp(text: str) -> bool:
+    """A clock time with a month or weekday name but no year ("on Tuesday July 24, @02:22PM"): a post's stamp."""
+    time_match = _TIME.search(text)
+    if time_match is None or _time_of(time_match) is None:
+        return False
+    return any(word in _MONTHS or word in _WEEKDAYS for word in _words(text))
+
+
 def _signed(blocks: list[_Block], i: int) -> bool:
     """Whether the stamp at ``i`` names its poster: "Posted by: jim | ...", "Ann says:", or a user name beside it."""
     if _POSTER.search(blocks[i].text):
@@ -622,9 +781,28 @@ def _signed(blocks: list[_Block], i: int) -> bool:
                 and len(text.split()) <= 3
                 and _LETTERS.search(text)
                 and not text.endswith((".", "!", "?"))
-            ):
-                return True
+            ) or (len(text) < FURNITURE_LINE and _POSTER.match(text)):
+                return True  # "jim", or "by jim (3695) writes:" above the stamp
     return False
+
+
+def _drop_article_stamp(blocks: list[_Block], at: list[int]) -> list[int]:
+    """A cluster of stamps without its first one when that one stamps the article: far more prose follows it.
+
+    The article's own time line may have the posts' shape and stand close to the
+    first post when the article is short; but the text after it outweighs any
+    reader's post.
+    """
+    if len(at) < 3:
+        return at
+    prose = [
+        sum(_length(blocks[j].text) for j in range(a + 1, b) if blocks[j].label in ("good", "neargood"))
+        for a, b in zip(at, at[1:], strict=False)
+    ]
+    rest = sorted(length for length in prose[1:] if length) or [0]
+    if prose[0] > max(ARTICLE_OVER_POST * rest[len(rest) // 2], ARTICLE_MIN):
+        return at[1:]
+    return at
 
 
 def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
@@ -641,18 +819,22 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     stamps: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         if (block.kind == "date" and _TIME.search(block.text)) or (
-            len(block.text) < FURNITURE_LINE and _RELATIVE_TIME.search(block.text)
+            len(block.text) < FURNITURE_LINE and (_RELATIVE_TIME.search(block.text) or _clock_stamp(block.text))
         ):
             stamps.setdefault(_shape(block.text), []).append(i)
+    # distance counts the blocks that are not chrome: a post's reply, share and vote lines do not part it
+    # from the next post
+    rank = list(accumulate(block.kind != "furniture" for block in blocks))
     for every in stamps.values():
         # posts follow each other closely; the article's own stamp, far above them, is not one
         clusters: list[list[int]] = []
         for i in every:
-            if clusters and i - clusters[-1][-1] <= THREAD_POST:
+            if clusters and rank[i] - rank[clusters[-1][-1]] <= THREAD_POST:
                 clusters[-1].append(i)
             else:
                 clusters.append([i])
-        for at in clusters:
+        clusters = [_drop_article_stamp(blocks, at) for at in clusters]
+        for k, at in enumerate(clusters):
             if len(at) < THREAD_STAMPS:
                 continue
             if 2 * sum(_signed(blocks, i) for i in at) < len(at):
@@ -663,8 +845,13 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
             if 2 * prose < len(posts):
                 continue
             reach = sorted(b - a for a, b in posts)[len(posts) // 2]
-            for j in range(at[0] + 1, min(len(blocks), at[-1] + reach)):
+            # long posts part a thread into clusters: stamps of the same shape close to another one, before or
+            # after this cluster, are posts too
+            first = next(c[0] for c in clusters[: k + 1] if len(c) > 1)
+            last = clusters[-1][-1]
+            for j in range(first + 1, min(len(blocks), last + reach)):
                 labels[j] = "bad"
+            break
 
 
 # 6. region ------------------------------------------------------------------------------------------------
@@ -680,7 +867,18 @@ def _code_like(text: str) -> bool:
     return len(_STATEMENT_MARKS.findall(text)) >= max(3, len(text) // 20) and marks >= max(6, len(text) // 12)
 
 
-def _block_score(block: _Block, label: Label) -> float:
+def _usual_gap(blocks: list[_Block]) -> int:
+    """The blank lines a page usually prints between two of its paragraphs (at least two).
+
+    How many blank lines separate paragraphs depends on how the page's markup
+    was indented, not on structure: a gap costs only beyond the page's own
+    usual gap between prose blocks.
+    """
+    gaps = sorted(b.gap for b in blocks if b.label == "good")
+    return max(2, gaps[len(gaps) // 4]) if gaps else 2
+
+
+def _block_score(block: _Block, label: Label, usual_gap: int = 2) -> float:
     """Good blocks earn their length; bad ones cost part of theirs; deep blank gaps cost too.
 
     A code listing inside an article is neither: it is not prose, but it is no page
@@ -691,11 +889,11 @@ def _block_score(block: _Block, label: Label) -> float:
         return 0.0
     if label == "good":
         # a short line kept by context (a subheading, a caption) adds nothing to the run's weight
-        score = float(length) if block.label in ("good", "neargood") else -SHORT_GOOD_COST
+        score = float(length) if block.label in ("good", "neargood") else (0.0 if block.listed else -SHORT_GOOD_COST)
     else:
         score = -min(length, 2 * LENGTH_HIGH) * BAD_LENGTH_SHARE - BAD_COST
     # many blank lines mean many closed containers: a structural boundary
-    return score - GAP_COST * min(max(0, block.gap - 2), MAX_COSTED_GAP)
+    return score - GAP_COST * min(max(0, block.gap - usual_gap), MAX_COSTED_GAP)
 
 
 def _segments(scores: list[float]) -> list[tuple[float, int, int]]:
@@ -723,7 +921,8 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
     deeper than the paragraphs after it weigh, so a neighbour that earns
     MERGE_SHARE of the dip joins too, on either side.
     """
-    scores = [_block_score(b, label) for b, label in zip(blocks, labels, strict=True)]
+    usual_gap = _usual_gap(blocks)
+    scores = [_block_score(b, label, usual_gap) for b, label in zip(blocks, labels, strict=True)]
     segments = _segments(scores)
     if not segments:
         return 0, 0
@@ -946,7 +1145,9 @@ def _analyse(text: str) -> _Analysis:
         # a short line printed again and again ("Article content", "Remove ads") is page chrome
         if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
             block.kind, block.label = "furniture", "bad"
+    _spread_consent(blocks)
     labels = _revise(blocks)  # 5
+    _keep_announced_lists(blocks, labels)
     _demote_teasers(blocks, labels)
     _demote_threads(blocks, labels)
     start, end = _region(blocks, labels)  # 6
