@@ -54,6 +54,7 @@ _DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<!--|-->|</[A-Za-z]")
 _MAX_TITLE_CHARS = 400
 _MIN_RUN_WORDS = 2
+_MAX_TAGLINE_PARTS = 1
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,21 @@ def strip_site_name(title: str, site_keys: list[str], section_keys: set[str] | f
     start, end = 0, len(parts)
     while end - start > 1 and drop(parts[end - 1][0]):
         end -= 1
+    if end == len(parts):
+        end = _site_before_tagline(parts, site_keys) or end
     while end - start > 1 and drop(parts[start][0]):
         start += 1
     if (start, end) == (0, len(parts)):
         return title
     return title[parts[start][1] : parts[end - 1][2]].strip()
+
+
+def _site_before_tagline(parts: list[tuple[str, int, int]], site_keys: list[str]) -> int | None:
+    """"Headline - Site - Its tagline": where the site's name stands with only its motto after it."""
+    for i in range(max(1, len(parts) - 1 - _MAX_TAGLINE_PARTS), len(parts) - 1):
+        if _is_site(parts[i][0], site_keys):
+            return i
+    return None
 
 
 def _split_parts(title: str) -> list[tuple[str, int, int]]:

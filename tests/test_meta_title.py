@@ -91,3 +91,11 @@ def test_a_title_that_swallowed_markup_is_no_candidate():
     assert _title_of(head, body) == "Microsoft faces two new European antitrust cases"
     swallowed = ("Gale to drive Nationwide</tit<script src=a.js></script> <div id=main>", 1.5, "title")
     assert _choose(swallowed) is None
+
+
+def test_a_sites_tagline_after_its_name_goes_with_it():
+    title = ("Slow Start Cost the Majors in Ottawa - OurSports Central - Independent and Minor League Sports News", 1.5)
+    assert _choose((*title, "title"), sites=("oursportscentral.com",)) == "Slow Start Cost the Majors in Ottawa"
+    # The site's name must be there: a headline's own dashes stay.
+    plain = "Storm hits the coast - the city braces - more rain due"
+    assert _choose((plain, 1.5, "title"), sites=("oursportscentral.com",)) == plain
