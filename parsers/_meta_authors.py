@@ -82,10 +82,12 @@ _AGENCIES = {
     }.items()
     for alias in aliases
 }
-# Placeholders CMSs print where a byline should be.
+# Placeholders CMSs print where a byline should be; "News" in the languages we ingest is
+# the default author a CMS fills for the news desk ("<meta name=author content=Nachrichten>").
 _NOT_NAMES = frozenset(
     "admin administrator webmaster editor editors redaktion staff guest user unknown anonymous null none"
-    " n/a author autor".split()
+    " n/a author autor news nachrichten noticias notícias nouvelles notizie nieuws nyheter nyheder uutiset"
+    " haberler wiadomości новости".split()
 )
 _FILE_NAME = re.compile(r"\.(?:txt|html?|php|aspx?|jsp|xml|json)$", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")

@@ -386,7 +386,7 @@ def test_role_description_after_a_comma_is_not_a_second_author():
     assert extract(page(head)).authors == ["Steve Peoples"]
 
 
-@pytest.mark.parametrize("placeholder", ["admin", "humans.txt", "Staff"])
+@pytest.mark.parametrize("placeholder", ["admin", "humans.txt", "Staff", "Nachrichten", "News"])
 def test_cms_placeholders_are_not_authors(placeholder):
     assert extract(page(meta("author", placeholder, "name"))).authors == []
 
