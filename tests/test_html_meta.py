@@ -520,3 +520,19 @@ def test_social_title_cut_at_an_unescaped_quote_is_ignored():
     head += '<meta name="twitter:title" content="Marathon: winner and "royal visit"">'
     body = '<h1>Marathon: winner and "royal visit"</h1>'
     assert extract(page(head, body)).title == 'Marathon: winner and "royal visit"'
+
+
+def test_json_ld_author_the_page_labels_as_editor_gives_way_to_the_byline():
+    body = (
+        "<div class='post-header'><h1>Graduates hear a strong message at the ceremony</h1>"
+        "<div class='info'><div class='author-2'>Naufal Zuhdi</div><span class='datetime'>20/1/2026 18:30</span></div>"
+        "<p>The school sent off its graduates on Tuesday.</p>"
+        "<div class='info-author'>Editor : <a href='/author/112/heryadi' class='author'>Heryadi</a></div></div>"
+    )
+    html = page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Heryadi"}}), body)
+    assert extract(html).authors == ["Naufal Zuhdi"]
+    # The same person shown as a byline stays the author.
+    byline = body.replace("Editor : ", "By ")
+    assert extract(page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Heryadi"}}), byline)).authors == [
+        "Heryadi"
+    ]
