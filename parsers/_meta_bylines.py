@@ -100,11 +100,11 @@ def page_authors(page: PageSources) -> list[str]:
 
 def _credited_as_editor(page: PageSources, name: str) -> bool:
     """The page shows ``name`` only after an editor's label ("Editor : <a>Jane Doe</a>")."""
-    shown = page.tree.xpath("//body//*[normalize-space(.)=$name]", name=_WS.sub(" ", name).strip())
-    innermost = [e for e in shown if not any(c in shown for c in e.iterdescendants())]
-    if not innermost:
+    # Elements holding the name as a text of their own: one pass over text nodes, not subtrees.
+    shown = page.scope.xpath(".//*[text()[normalize-space(.)=$name]]", name=_WS.sub(" ", name).strip())
+    if not shown:
         return False
-    for element in innermost:
+    for element in shown:
         previous = element.getprevious()
         before = (previous.tail if previous is not None else element.getparent().text) or ""
         if previous is not None and not before.strip():

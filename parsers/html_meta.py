@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -73,7 +74,6 @@ _KICKER_CLASS = re.compile(r"kicker|topline|overline|eyebrow|dachzeile|roofline|
 _OWN_SEPARATOR = frozenset(":|-–—·•/»~")
 _WS = re.compile(r"\s+")
 _MAX_HEADINGS = 60
-_HEADING_XPATH = f"(//h1 | //h2 | //h3)[position() <= {_MAX_HEADINGS}]"
 
 
 def extract_metadata(
@@ -159,7 +159,7 @@ def title_candidates(page: PageSources) -> tuple[list[TitleCandidate], list[str]
 def _heading_texts(page: PageSources) -> Iterator[str]:
     """Texts of the page's first ``<h1>``-``<h3>`` headings (a blog sets its post's title in
     an ``<h2>`` under the blog's name in the ``<h1>``); lazy, as most titles need none."""
-    return (element_text(h) for h in page.tree.xpath(_HEADING_XPATH))
+    return (element_text(h) for h in islice(page.tree.iter("h1", "h2", "h3"), _MAX_HEADINGS))
 
 
 def _headings(page: PageSources) -> list[str]:
