@@ -78,7 +78,10 @@ def page_authors(page: PageSources) -> list[str]:
         known = {n.casefold() for n in marked}
         if len(marked) > len(names) and all(n.casefold() in known for n in names):
             return marked
-        return names
+        # A wire credited beside the reporter ("author": [Person, {"@type": "Organization",
+        # "name": "SDA"}]) is a co-author, as the printed byline "Jane Doe, SDA" has it.
+        wires = [n for n in clean_author_names(organisations) if news_agency(n)]
+        return names + [w for w in wires if w.casefold() not in {n.casefold() for n in names}]
 
     def not_site(names: list[str]) -> list[str]:
         return [n for n in names if not names_site(n, keys) and n.casefold() not in editors]

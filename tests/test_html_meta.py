@@ -536,3 +536,11 @@ def test_json_ld_author_the_page_labels_as_editor_gives_way_to_the_byline():
     assert extract(page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Heryadi"}}), byline)).authors == [
         "Heryadi"
     ]
+
+
+def test_a_wire_credited_beside_the_reporter_in_json_ld_is_a_co_author():
+    author = [{"@type": "Person", "name": "Paula Steiger"}, {"@type": "Organization", "name": "SDA"}]
+    assert extract(page(ld({**ARTICLE, "author": author}))).authors == ["Paula Steiger", "SDA"]
+    # Any other organisation beside a person is the publisher's CMS, not a co-author.
+    author[1] = {"@type": "Organization", "name": "Example Media Group"}
+    assert extract(page(ld({**ARTICLE, "author": author}))).authors == ["Paula Steiger"]
