@@ -38,7 +38,7 @@ _ROLE_WORDS = frozenset(
     managing deputy correspondant envoyé envoyée spécial spéciale corresponsal periodista giornalista
     inviato inviata leitender leitende stellvertretender stellvertretende chefredakteur chefredakteurin
     moderator moderatorin presenter producer produzent jurnalis wartawan muhabir 기자 특파원 선임기자
-    논설위원 記者 特派員 编辑 責任編集 责编""".split()
+    논설위원 記者 特派員 编辑 責任編集 责编 dietitian nutritionist physician""".split()
 )
 # Roles written straight after a name without a space (CJK bylines: "신현주 기자", "山田太郎記者").
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|記者|特派員|编辑|责编)$")
@@ -87,8 +87,15 @@ _AGENCIES = {
 _NOT_NAMES = frozenset(
     "admin administrator webmaster editor editors redaktion staff guest user unknown anonymous null none"
     " n/a author autor news nachrichten noticias notícias nouvelles notizie nieuws nyheter nyheder uutiset"
-    " haberler wiadomości новости".split()
+    " haberler wiadomości новости undefined nan monday tuesday wednesday thursday friday saturday sunday".split()
 )
+# Degrees and credentials written after a name ("Dylan Bailey, MS, RD, FAND", "Jane Doe, Ph.D."):
+# split off at the comma they are parts of no name. Compared without dots and marks ("Ph.D" -> "phd").
+_CREDENTIALS = frozenset(
+    """phd md ms msc mba mph rd rdn ld ldn cde cdces fand cfa cfp cpa cepf rn bsn np dds dmd jd esq lcsw
+    lpc psyd edd dvm pharmd cscs facs faap frcp crna""".split()
+)
+_CREDENTIAL_MARKS = re.compile(r"[.®™©\s]")
 _FILE_NAME = re.compile(r"\.(?:txt|html?|php|aspx?|jsp|xml|json)$", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"^(?:https?://|www\.)|/[\w-]+/", re.I)
@@ -144,6 +151,8 @@ def is_plausible_name(text: str) -> bool:
     if all(word.strip(".:-").casefold() in _ROLE_WORDS for word in words):
         return False
     if text.casefold() in _NOT_NAMES or _FILE_NAME.search(text):
+        return False
+    if _CREDENTIAL_MARKS.sub("", text).casefold() in _CREDENTIALS:
         return False
     return not text.endswith((".", "!", "?")) or len(words) <= 3
 

@@ -277,6 +277,12 @@ def test_photo_credits_and_quote_authors_are_not_bylines():
         ("Jane Doe, jane@example.org, @janedoe", ["Jane Doe"]),
         ("Jane Doe, example.com", ["Jane Doe"]),
         ("por María R. Sahuquillo", ["María R. Sahuquillo"]),
+        ("Dylan Bailey, MS, RD, FAND", ["Dylan Bailey"]),
+        ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton"]),
+        ("Rebecca Lake, CEPF®", ["Rebecca Lake"]),
+        ("Tracy Parker, Dietitian", ["Tracy Parker"]),
+        ("Peter Sayer, Monday", ["Peter Sayer"]),
+        ("undefined", []),
     ],
 )
 def test_author_name_rules(raw, expected):
