@@ -87,7 +87,7 @@ _AGENCIES = {
 _NOT_NAMES = frozenset(
     "admin administrator webmaster editor editors redaktion staff guest user unknown anonymous null none"
     " n/a author autor news nachrichten noticias notícias nouvelles notizie nieuws nyheter nyheder uutiset"
-    " haberler wiadomości новости undefined nan monday tuesday wednesday thursday friday saturday sunday".split()
+    " haberler wiadomości новости the undefined nan monday tuesday wednesday thursday friday saturday sunday".split()
 )
 # Degrees and credentials written after a name ("Dylan Bailey, MS, RD, FAND", "Jane Doe, Ph.D."):
 # split off at the comma they are parts of no name. Compared without dots and marks ("Ph.D" -> "phd").
@@ -95,6 +95,11 @@ _CREDENTIALS = frozenset(
     """phd md ms msc mba mph rd rdn ld ldn cde cdces fand cfa cfp cpa cepf rn bsn np dds dmd jd esq lcsw
     lpc psyd edd dvm pharmd cscs facs faap frcp crna""".split()
 )
+# Lower-case words a name holds ("Michelle de Oliveira", "Ludwig van der Berg", "Abdullah bin Zayed").
+_NAME_PARTICLES = frozenset(
+    "de da das do dos di du del della der den van von ter ten zu la le bin bint al el y e".split()
+)
+_MAX_LOWER_WORDS = 2
 _CREDENTIAL_MARKS = re.compile(r"[.®™©\s]")
 _FILE_NAME = re.compile(r"\.(?:txt|html?|php|aspx?|jsp|xml|json)$", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -154,6 +159,9 @@ def is_plausible_name(text: str) -> bool:
         return False
     if _CREDENTIAL_MARKS.sub("", text).casefold() in _CREDENTIALS:
         return False
+    lower = [w for w in words if w[:1].islower() and w.casefold() not in _NAME_PARTICLES]
+    if len(lower) >= _MAX_LOWER_WORDS and len(lower) < len(words):
+        return False  # "As founder of Rooted Garden": a bio's sentence, not a name
     return not text.endswith((".", "!", "?")) or len(words) <= 3
 
 

@@ -283,6 +283,8 @@ def test_photo_credits_and_quote_authors_are_not_bylines():
         ("Tracy Parker, Dietitian", ["Tracy Parker"]),
         ("Peter Sayer, Monday", ["Peter Sayer"]),
         ("undefined", []),
+        ("Nicole Burke, As founder of Rooted Garden", ["Nicole Burke"]),
+        ("Maria da Silva dos Santos, Ludwig van der Berg", ["Maria da Silva dos Santos", "Ludwig van der Berg"]),
     ],
 )
 def test_author_name_rules(raw, expected):
