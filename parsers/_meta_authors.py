@@ -20,10 +20,16 @@ __all__ = ["clean_author_names", "is_person_like", "is_plausible_name", "news_ag
 _LEAD_IN = re.compile(
     r"""^(?:(?:(?i:text|texte|tekst|autor(?:in)?|author|autore|auteur|reporting|written|words|fotos?|photos?
     |bearbeitet|posted|story|interview|redaktion|текст|автор|фото|tekst|yazan|muhabir)(?:\s+(?i:by|von))?\s*:
-    |(?i:by|von|por|par|door|from|written\s+by|reporting\s+by|text\s+von|tekst)(?=\s)
+    |(?i:by|von|por|par|door|from|written\s+by|reporting\s+by|posted\s+by|text\s+von|tekst|and|und)(?=\s)
     |di|af|av|od|från|fra|oleh|Av|Af|Door|Od|Oleh)\s*[:\-–]?\s+)+""",
     re.X,
 )
+# A dateline glued to the name: "Minh Do on Monday", "David Lassen Thursday", "Hasan Mansoor in Karachi".
+_DATELINE_TAIL = re.compile(
+    r"(?:\s+on)?\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$|\s+in\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)?$"
+)
+# A photo credit in the byline ("Photo by NWS") names no author.
+_PHOTO_CREDIT = re.compile(r"^(?i:photos?|fotos?|image|bild)\s+(?i:by|von|de|par)\s")
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 # Conjunctions and separators between names. The short ones must be lower case,
 # so that initials ("Miguel A. Herguedas") and names ("Edgar E") stay whole.
@@ -175,7 +181,10 @@ def _split_names(value: str) -> list[str]:
         return []
     names = []
     for index, raw_part in enumerate(_SPLIT.split(text)):
+        if _PHOTO_CREDIT.match(raw_part.strip()):
+            continue
         raw_part = _LEAD_IN.sub("", raw_part.strip(" \t-–—|:,.;'\"“”")).strip(" \t-–—|:,;")
+        raw_part = _DATELINE_TAIL.sub("", raw_part)
         part = _CJK_ROLE_SUFFIX.sub("", _drop_trailing_role(raw_part))
         if index and part != raw_part and len(raw_part.split()) > 2:
             continue  # "Tom Krisher, AP Auto Writer": a description after the name, not a name

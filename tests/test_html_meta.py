@@ -284,6 +284,11 @@ def test_photo_credits_and_quote_authors_are_not_bylines():
         ("Peter Sayer, Monday", ["Peter Sayer"]),
         ("undefined", []),
         ("Nicole Burke, As founder of Rooted Garden", ["Nicole Burke"]),
+        ("Matthew Digby, Minh Do on Monday", ["Matthew Digby", "Minh Do"]),
+        ("Hasan Mansoor in Karachi", ["Hasan Mansoor"]),
+        ("Posted by Elinor Mills", ["Elinor Mills"]),
+        ("Mark Murray, Domenico Montanaro, and Brooke Brower", ["Mark Murray", "Domenico Montanaro", "Brooke Brower"]),
+        ("Photo by Jane Doe", []),
         ("Maria da Silva dos Santos, Ludwig van der Berg", ["Maria da Silva dos Santos", "Ludwig van der Berg"]),
     ],
 )
