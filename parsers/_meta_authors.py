@@ -20,10 +20,16 @@ __all__ = ["clean_author_names", "is_person_like", "is_plausible_name", "news_ag
 _LEAD_IN = re.compile(
     r"""^(?:(?:(?i:text|texte|tekst|autor(?:in)?|author|autore|auteur|reporting|written|words|fotos?|photos?
     |bearbeitet|posted|story|interview|redaktion|текст|автор|фото|tekst|yazan|muhabir)(?:\s+(?i:by|von))?\s*:
-    |(?i:by|von|por|par|door|from|written\s+by|reporting\s+by|text\s+von|tekst)(?=\s)
+    |(?i:by|von|por|par|door|from|written\s+by|reporting\s+by|posted\s+by|text\s+von|tekst|and|und)(?=\s)
     |di|af|av|od|från|fra|oleh|Av|Af|Door|Od|Oleh)\s*[:\-–]?\s+)+""",
     re.X,
 )
+# A dateline glued to the name: "Minh Do on Monday", "David Lassen Thursday", "Hasan Mansoor in Karachi".
+_DATELINE_TAIL = re.compile(
+    r"(?:\s+on)?\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$|\s+in\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)?$"
+)
+# A photo credit in the byline ("Photo by NWS") names no author.
+_PHOTO_CREDIT = re.compile(r"^(?i:photos?|fotos?|image|bild)\s+(?i:by|von|de|par)\s")
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 # Conjunctions and separators between names. The short ones must be lower case,
 # so that initials ("Miguel A. Herguedas") and names ("Edgar E") stay whole.
@@ -38,7 +44,7 @@ _ROLE_WORDS = frozenset(
     managing deputy correspondant envoyé envoyée spécial spéciale corresponsal periodista giornalista
     inviato inviata leitender leitende stellvertretender stellvertretende chefredakteur chefredakteurin
     moderator moderatorin presenter producer produzent jurnalis wartawan muhabir 기자 특파원 선임기자
-    논설위원 記者 特派員 编辑 責任編集 责编""".split()
+    논설위원 記者 特派員 编辑 責任編集 责编 dietitian nutritionist physician""".split()
 )
 # Roles written straight after a name without a space (CJK bylines: "신현주 기자", "山田太郎記者").
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|記者|特派員|编辑|责编)$")
@@ -82,11 +88,25 @@ _AGENCIES = {
     }.items()
     for alias in aliases
 }
-# Placeholders CMSs print where a byline should be.
+# Placeholders CMSs print where a byline should be; "News" in the languages we ingest is
+# the default author a CMS fills for the news desk ("<meta name=author content=Nachrichten>").
 _NOT_NAMES = frozenset(
     "admin administrator webmaster editor editors redaktion staff guest user unknown anonymous null none"
-    " n/a author autor".split()
+    " n/a author autor news nachrichten noticias notícias nouvelles notizie nieuws nyheter nyheder uutiset"
+    " haberler wiadomości новости the undefined nan monday tuesday wednesday thursday friday saturday sunday".split()
 )
+# Degrees and credentials written after a name ("Dylan Bailey, MS, RD, FAND", "Jane Doe, Ph.D."):
+# split off at the comma they are parts of no name. Compared without dots and marks ("Ph.D" -> "phd").
+_CREDENTIALS = frozenset(
+    """phd md ms msc mba mph rd rdn ld ldn cde cdces fand cfa cfp cpa cepf rn bsn np dds dmd jd esq lcsw
+    lpc psyd edd dvm pharmd cscs facs faap frcp crna""".split()
+)
+# Lower-case words a name holds ("Michelle de Oliveira", "Ludwig van der Berg", "Abdullah bin Zayed").
+_NAME_PARTICLES = frozenset(
+    "de da das do dos di du del della der den van von ter ten zu la le bin bint al el y e".split()
+)
+_MAX_LOWER_WORDS = 2
+_CREDENTIAL_MARKS = re.compile(r"[.®™©\s]")
 _FILE_NAME = re.compile(r"\.(?:txt|html?|php|aspx?|jsp|xml|json)$", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"^(?:https?://|www\.)|/[\w-]+/", re.I)
@@ -143,6 +163,11 @@ def is_plausible_name(text: str) -> bool:
         return False
     if text.casefold() in _NOT_NAMES or _FILE_NAME.search(text):
         return False
+    if _CREDENTIAL_MARKS.sub("", text).casefold() in _CREDENTIALS:
+        return False
+    lower = [w for w in words if w[:1].islower() and w.casefold() not in _NAME_PARTICLES]
+    if len(lower) >= _MAX_LOWER_WORDS and len(lower) < len(words):
+        return False  # "As founder of Rooted Garden": a bio's sentence, not a name
     return not text.endswith((".", "!", "?")) or len(words) <= 3
 
 
@@ -156,7 +181,10 @@ def _split_names(value: str) -> list[str]:
         return []
     names = []
     for index, raw_part in enumerate(_SPLIT.split(text)):
+        if _PHOTO_CREDIT.match(raw_part.strip()):
+            continue
         raw_part = _LEAD_IN.sub("", raw_part.strip(" \t-–—|:,.;'\"“”")).strip(" \t-–—|:,;")
+        raw_part = _DATELINE_TAIL.sub("", raw_part)
         part = _CJK_ROLE_SUFFIX.sub("", _drop_trailing_role(raw_part))
         if index and part != raw_part and len(raw_part.split()) > 2:
             continue  # "Tom Krisher, AP Auto Writer": a description after the name, not a name

@@ -50,6 +50,12 @@ _MAX_SCANNED_ELEMENTS = 1500
 _MAX_BOLD_BYLINE_PARAGRAPH = 4
 _MAX_BOLD_BYLINE_CHARS = 80
 _WS = re.compile(r"\s+")
+# A label that makes the name after it the article's editor, not its author ("Editor : Jane Doe").
+_EDITOR_LABEL = re.compile(
+    r"(?:^|[^\w])(?:editor|editors|edited\s+by|redaktur|penyunting|editado\s+por|édité\s+par|a\s+cura\s+di"
+    r"|editor[ae]|责任编辑|责编|編集)\s*[:：]?\s*$",
+    re.I,
+)
 
 
 def page_authors(page: PageSources) -> list[str]:
@@ -60,6 +66,11 @@ def page_authors(page: PageSources) -> list[str]:
     if persons and all(names_site(n, keys) for n in persons):
         # A "Person" that is the site itself ("Lesotho Times"): the CMS's default author.
         persons, organisations = [], persons + organisations
+    if persons and all(_credited_as_editor(page, n) for n in persons):
+        # The CMS fills the JSON-LD author with the desk editor the page labels as such.
+        editors, persons = {n.casefold() for n in clean_author_names(persons)}, []
+    else:
+        editors = set()
     if persons:
         names = clean_author_names(persons)
         # JSON-LD sometimes lists only the first of several authors that the byline marks up.
@@ -67,10 +78,13 @@ def page_authors(page: PageSources) -> list[str]:
         known = {n.casefold() for n in marked}
         if len(marked) > len(names) and all(n.casefold() in known for n in names):
             return marked
-        return names
+        # A wire credited beside the reporter ("author": [Person, {"@type": "Organization",
+        # "name": "SDA"}]) is a co-author, as the printed byline "Jane Doe, SDA" has it.
+        wires = [n for n in clean_author_names(organisations) if news_agency(n)]
+        return names + [w for w in wires if w.casefold() not in {n.casefold() for n in names}]
 
     def not_site(names: list[str]) -> list[str]:
-        return [n for n in names if not names_site(n, keys)]
+        return [n for n in names if not names_site(n, keys) and n.casefold() not in editors]
 
     meta_names = clean_author_names(_meta_author_values(page))
     if not_site(meta_names):
@@ -85,6 +99,22 @@ def page_authors(page: PageSources) -> list[str]:
         if bold:
             return bold
     return clean_author_names(organisations) or not_site(meta_names)
+
+
+def _credited_as_editor(page: PageSources, name: str) -> bool:
+    """The page shows ``name`` only after an editor's label ("Editor : <a>Jane Doe</a>")."""
+    # Elements holding the name as a text of their own: one pass over text nodes, not subtrees.
+    shown = page.scope.xpath(".//*[text()[normalize-space(.)=$name]]", name=_WS.sub(" ", name).strip())
+    if not shown:
+        return False
+    for element in shown:
+        previous = element.getprevious()
+        before = (previous.tail if previous is not None else element.getparent().text) or ""
+        if previous is not None and not before.strip():
+            before = element_text(previous)
+        if not _EDITOR_LABEL.search(before):
+            return False
+    return True
 
 
 def ld_authors(page: PageSources) -> tuple[list[str], list[str]]:

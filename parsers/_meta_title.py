@@ -9,7 +9,9 @@ the site's name ("Headline | Site"), a social title is rewritten for sharing, th
 2. what then sits between the headline and where the site's name was is a section
    ("Headline - Politics | Site"): cut when it is the page's section, or when it is one
    or two words and another candidate states the headline without them;
-3. a candidate that is another one cut short ("Headline cut at 110 charac…") drops out;
+3. a candidate that is another one cut short ("Headline cut at 110 charac…") drops out,
+   and so does one that is not a headline at all: markup an unclosed ``<title>``
+   swallowed, or a paragraph's length;
 4. the vote: a candidate gets the weight of every source that says the same thing, and
    part of the weight of every source that contains it at a word boundary (the
    ``<title>`` "Headline - Section | Site" backs "Headline").
@@ -23,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["TitleCandidate", "choose_title", "strip_site_name"]
+__all__ = ["TitleCandidate", "choose_title", "headline_run", "strip_site_name", "title_key"]
 
 # Separators between a headline and the site's name or section. A bare ":" is not
 # one: headlines use it ("Brexit: what happens next"). A vertical bar needs no spaces,
@@ -48,6 +50,11 @@ _KICKER_END = re.compile(r"[|\-–—:·•/»~]\s*$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _QUOTE_CHARS = frozenset('"\'“”„«»‘’')
 _DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
+# Markup inside a title's text: a ``<title>`` left unclosed swallows the head that follows.
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<!--|-->|</[A-Za-z]")
+_MAX_TITLE_CHARS = 400
+_MIN_RUN_WORDS = 2
+_MAX_TAGLINE_PARTS = 1
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ def choose_title(
     for cand in candidates:
         tidy = _tidy(cand.text)
         text = strip_site_name(tidy, sites, sections)  # 1
-        if text and len(_key(text)) >= 2:
+        if text and len(_key(text)) >= 2 and not _not_a_headline(text):
             cleaned.append(TitleCandidate(text, cand.weight, cand.source))
             site_cut.append(text != tidy)
     cleaned = _drop_section_tails(cleaned, site_cut)  # 2
@@ -94,6 +101,37 @@ def choose_title(
     return first[best].text
 
 
+def headline_run(title: str, headings: Iterable[str]) -> tuple[str, frozenset[str]] | None:
+    """The run of the ``<title>``'s parts that a heading on the page states on its own:
+    "Fulham aim to secure King deal - Yahoo! Eurosport UK" beside an ``<h2>`` "Fulham aim
+    to secure King deal". Old pages and blogs name no site in their markup, so the site's
+    name cannot be cut by name; the page's own heading shows where the headline ends.
+
+    The longest such run of at least two words, and only when it is longer than every
+    part it leaves out (a "Politics News" heading never becomes the title). Returns the
+    run and the keys of what was left out before and after it (the site's name, which a
+    blog also sets as its ``<h1>``)."""
+    parts = _split_parts(title)
+    if len(parts) < 2:
+        return None
+    stated = {_key(h) for h in headings}
+    best: tuple[int, int] | None = None
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            start, end = parts[i][1], parts[j - 1][2]
+            run = title[start:end].strip()
+            if (i, j) == (0, len(parts)) or len(run.split()) < _MIN_RUN_WORDS or _key(run) not in stated:
+                continue
+            left_out = [p[0].strip() for k, p in enumerate(parts) if not i <= k < j]
+            if all(len(run) > len(part) for part in left_out) and (best is None or end - start > best[1] - best[0]):
+                best = (start, end)
+    if best is None:
+        return None
+    start, end = best
+    cut = frozenset(k for k in (_key(title[:start]), _key(title[end:])) if k)
+    return title[start:end].strip(), cut
+
+
 def strip_site_name(title: str, site_keys: list[str], section_keys: set[str] | frozenset[str] = frozenset()) -> str:
     """Drop leading/trailing parts that name the site ("Headline | Site", "SITE - Headline")
     or, exactly, its section ("Headline - Politics | Site")."""
@@ -107,11 +145,21 @@ def strip_site_name(title: str, site_keys: list[str], section_keys: set[str] | f
     start, end = 0, len(parts)
     while end - start > 1 and drop(parts[end - 1][0]):
         end -= 1
+    if end == len(parts):
+        end = _site_before_tagline(parts, site_keys) or end
     while end - start > 1 and drop(parts[start][0]):
         start += 1
     if (start, end) == (0, len(parts)):
         return title
     return title[parts[start][1] : parts[end - 1][2]].strip()
+
+
+def _site_before_tagline(parts: list[tuple[str, int, int]], site_keys: list[str]) -> int | None:
+    """"Headline - Site - Its tagline": where the site's name stands with only its motto after it."""
+    for i in range(max(1, len(parts) - 1 - _MAX_TAGLINE_PARTS), len(parts) - 1):
+        if _is_site(parts[i][0], site_keys):
+            return i
+    return None
 
 
 def _split_parts(title: str) -> list[tuple[str, int, int]]:
@@ -202,6 +250,10 @@ def _contains_at_boundary(container: str, text: str) -> bool:
     return False
 
 
+def _not_a_headline(text: str) -> bool:
+    return len(text) > _MAX_TITLE_CHARS or bool(_MARKUP.search(text))
+
+
 def _tidy(text: str) -> str:
     if "&" in text and ";" in text:
         text = html.unescape(text)  # escaped twice by the CMS: "Q&amp;A"
@@ -211,6 +263,11 @@ def _tidy(text: str) -> str:
 
 def _fold(text: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)).strip()
+
+
+def title_key(text: str) -> str:
+    """What two headlines must share to be the same one: letters and digits, case folded."""
+    return _key(text)
 
 
 def _key(text: str) -> str:

@@ -20,9 +20,10 @@ mutated: the body stage runs on it afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,7 +34,7 @@ from parsers._meta_bylines import page_authors, page_source
 from parsers._meta_dates import parse_date
 from parsers._meta_page import PageSources, element_text, publisher_name, site_aliases, text_value
 from parsers._meta_pagedates import page_dates
-from parsers._meta_title import TitleCandidate, choose_title
+from parsers._meta_title import TitleCandidate, choose_title, headline_run, title_key
 from parsers.language import language_code
 from parsers.sites import SiteProfile, profile_for
 
@@ -72,6 +73,7 @@ _META_LANGUAGE = ("og:locale", "content-language", "language", "dc.language", "i
 _KICKER_CLASS = re.compile(r"kicker|topline|overline|eyebrow|dachzeile|roofline|supertitle|pretitle|spitzmarke", re.I)
 _OWN_SEPARATOR = frozenset(":|-–—·•/»~")
 _WS = re.compile(r"\s+")
+_MAX_HEADINGS = 60
 
 
 def extract_metadata(
@@ -139,13 +141,25 @@ def title_candidates(page: PageSources) -> tuple[list[TitleCandidate], list[str]
         for value in page.meta.get(name, [])[:1]:
             candidates.append(TitleCandidate(value, weight, f"meta:{name}"))
     title = page.tree.find(".//title")
+    run = None
     if title is not None and title.text_content().strip():
-        candidates.append(TitleCandidate(title.text_content(), 1.5, "title"))
+        text = _WS.sub(" ", title.text_content()).strip()
+        run = headline_run(text, _heading_texts(page))
+        candidates.append(TitleCandidate(run[0] if run else text, 1.5, "title"))
+    site_parts = run[1] if run else frozenset()
     for rank, h1 in enumerate(_headings(page)):
+        if title_key(h1) in site_parts:
+            continue  # the blog's name over its post, which the <title> shows as the site's
         # The visible headline outweighs any single machine-readable one but the JSON-LD headline.
         candidates.append(TitleCandidate(h1, 2.75 if rank == 0 else 0.5, "h1"))
     sites = [s for s in (page.site_name, publisher_name(page), *site_aliases(page)) if s]
     return candidates, sites, [page.section] if page.section else []
+
+
+def _heading_texts(page: PageSources) -> Iterator[str]:
+    """Texts of the page's first ``<h1>``-``<h3>`` headings (a blog sets its post's title in
+    an ``<h2>`` under the blog's name in the ``<h1>``); lazy, as most titles need none."""
+    return (element_text(h) for h in islice(page.tree.iter("h1", "h2", "h3"), _MAX_HEADINGS))
 
 
 def _headings(page: PageSources) -> list[str]:

@@ -277,6 +277,19 @@ def test_photo_credits_and_quote_authors_are_not_bylines():
         ("Jane Doe, jane@example.org, @janedoe", ["Jane Doe"]),
         ("Jane Doe, example.com", ["Jane Doe"]),
         ("por María R. Sahuquillo", ["María R. Sahuquillo"]),
+        ("Dylan Bailey, MS, RD, FAND", ["Dylan Bailey"]),
+        ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton"]),
+        ("Rebecca Lake, CEPF®", ["Rebecca Lake"]),
+        ("Tracy Parker, Dietitian", ["Tracy Parker"]),
+        ("Peter Sayer, Monday", ["Peter Sayer"]),
+        ("undefined", []),
+        ("Nicole Burke, As founder of Rooted Garden", ["Nicole Burke"]),
+        ("Matthew Digby, Minh Do on Monday", ["Matthew Digby", "Minh Do"]),
+        ("Hasan Mansoor in Karachi", ["Hasan Mansoor"]),
+        ("Posted by Elinor Mills", ["Elinor Mills"]),
+        ("Mark Murray, Domenico Montanaro, and Brooke Brower", ["Mark Murray", "Domenico Montanaro", "Brooke Brower"]),
+        ("Photo by Jane Doe", []),
+        ("Maria da Silva dos Santos, Ludwig van der Berg", ["Maria da Silva dos Santos", "Ludwig van der Berg"]),
     ],
 )
 def test_author_name_rules(raw, expected):
@@ -386,7 +399,7 @@ def test_role_description_after_a_comma_is_not_a_second_author():
     assert extract(page(head)).authors == ["Steve Peoples"]
 
 
-@pytest.mark.parametrize("placeholder", ["admin", "humans.txt", "Staff"])
+@pytest.mark.parametrize("placeholder", ["admin", "humans.txt", "Staff", "Nachrichten", "News"])
 def test_cms_placeholders_are_not_authors(placeholder):
     assert extract(page(meta("author", placeholder, "name"))).authors == []
 
@@ -520,3 +533,27 @@ def test_social_title_cut_at_an_unescaped_quote_is_ignored():
     head += '<meta name="twitter:title" content="Marathon: winner and "royal visit"">'
     body = '<h1>Marathon: winner and "royal visit"</h1>'
     assert extract(page(head, body)).title == 'Marathon: winner and "royal visit"'
+
+
+def test_json_ld_author_the_page_labels_as_editor_gives_way_to_the_byline():
+    body = (
+        "<div class='post-header'><h1>Graduates hear a strong message at the ceremony</h1>"
+        "<div class='info'><div class='author-2'>Naufal Zuhdi</div><span class='datetime'>20/1/2026 18:30</span></div>"
+        "<p>The school sent off its graduates on Tuesday.</p>"
+        "<div class='info-author'>Editor : <a href='/author/112/heryadi' class='author'>Heryadi</a></div></div>"
+    )
+    html = page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Heryadi"}}), body)
+    assert extract(html).authors == ["Naufal Zuhdi"]
+    # The same person shown as a byline stays the author.
+    byline = body.replace("Editor : ", "By ")
+    assert extract(page(ld({**ARTICLE, "author": {"@type": "Person", "name": "Heryadi"}}), byline)).authors == [
+        "Heryadi"
+    ]
+
+
+def test_a_wire_credited_beside_the_reporter_in_json_ld_is_a_co_author():
+    author = [{"@type": "Person", "name": "Paula Steiger"}, {"@type": "Organization", "name": "SDA"}]
+    assert extract(page(ld({**ARTICLE, "author": author}))).authors == ["Paula Steiger", "SDA"]
+    # Any other organisation beside a person is the publisher's CMS, not a co-author.
+    author[1] = {"@type": "Organization", "name": "Example Media Group"}
+    assert extract(page(ld({**ARTICLE, "author": author}))).authors == ["Paula Steiger"]

@@ -51,3 +51,51 @@ def test_kicker_with_the_pages_own_hidden_separator_is_not_joined_twice():
     assert extract_metadata(parse_html(html), url="https://example.org/a").title == (
         "Basketball: Brawl in Madrid ends in sanctions"
     )
+
+
+def _title_of(head: str, body: str) -> str | None:
+    html = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    return extract_metadata(parse_html(html), url="https://example.org/2008/01/story.html").title
+
+
+def test_title_is_cut_to_the_part_a_heading_states_when_no_markup_names_the_site():
+    # An old page: no og:site_name, no JSON-LD; the story's heading is an <h2>.
+    head = "<title>Fulham aim to secure King deal - Yahoo! Eurosport UK</title>"
+    body = "<h2>Fulham aim to secure King deal</h2><p>Roy Hodgson remains hopeful of a deal.</p>"
+    assert _title_of(head, body) == "Fulham aim to secure King deal"
+
+
+def test_a_blogs_name_in_its_h1_and_title_is_not_the_headline():
+    head = "<title>danah boyd | apophenia » Three conversations for parents: navigating networked publics</title>"
+    body = (
+        "<h1>danah boyd | apophenia</h1><div class='post'>"
+        "<h2>Three conversations for parents: navigating networked publics</h2><p>Parents ask me.</p></div>"
+    )
+    assert _title_of(head, body) == "Three conversations for parents: navigating networked publics"
+
+
+def test_a_short_heading_never_becomes_the_title():
+    # "Politics News" is a heading and a part of the title, but shorter than the headline part.
+    head = "<title>Politics News | Council approves the new river bridge after a long debate</title>"
+    body = "<h3>Politics News</h3><p>The council voted on Tuesday.</p>"
+    assert _title_of(head, body) == "Politics News | Council approves the new river bridge after a long debate"
+
+
+def test_a_title_that_swallowed_markup_is_no_candidate():
+    # "</tit" never closes the <title>: its text runs on through the head's markup.
+    head = (
+        "<title>Microsoft faces two new European antitrust cases</tit"
+        '<script language="JavaScript" src="/general.js"></script></title>'
+    )
+    body = "<h1>Microsoft faces two new European antitrust cases</h1><p>The Commission opened two cases.</p>"
+    assert _title_of(head, body) == "Microsoft faces two new European antitrust cases"
+    swallowed = ("Gale to drive Nationwide</tit<script src=a.js></script> <div id=main>", 1.5, "title")
+    assert _choose(swallowed) is None
+
+
+def test_a_sites_tagline_after_its_name_goes_with_it():
+    title = ("Slow Start Cost the Majors in Ottawa - OurSports Central - Independent and Minor League Sports News", 1.5)
+    assert _choose((*title, "title"), sites=("oursportscentral.com",)) == "Slow Start Cost the Majors in Ottawa"
+    # The site's name must be there: a headline's own dashes stay.
+    plain = "Storm hits the coast - the city braces - more rain due"
+    assert _choose((plain, 1.5, "title"), sites=("oursportscentral.com",)) == plain

@@ -1,11 +1,12 @@
 """Metadata figures on the publishers corpus (real pages, 30+ countries) may not drop silently.
 
 Floors sit a little under the figures measured with ``python -m bench.metadata``
-(title 0.843, day 0.985, authors F1 0.920 when they were set).
+(title 0.843, day 0.985, authors F1 0.930 when they were last set).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -44,7 +45,7 @@ def test_publishers_metadata_figures():
     scores = score_metadata(pages, results)
     assert scores.title >= 0.835
     assert scores.day >= 0.97
-    assert scores.authors >= 0.90
+    assert scores.authors >= 0.92
     assert elapsed / len(pages) < 0.05  # metadata stays cheap: well under 50 ms a page
     aware = [m for m in results if m.published_at is not None and m.published_tz_known]
     assert all(m.published_at.tzinfo is not None for m in aware)
@@ -74,3 +75,22 @@ def test_metadata_invariants_on_pages_without_metadata_truth():
             assert len(meta.language) == 2
     dated = [m for m in results if m.published_at is not None]
     assert len(dated) >= 0.95 * len(pages)  # 101 of 102 when written
+
+
+@pytest.mark.slow
+@pytest.mark.corpora
+@pytest.mark.parametrize(("corpus", "share"), [("l3s-gn1", 0.15), ("dragnet", 0.08)])
+def test_titles_of_old_pages_carry_no_markup_and_mostly_no_site_tail(corpus, share):
+    """2008 news and 2012 blogs name no site in their markup: their <title>s hold
+    "Headline - Site" and, where the page left the <title> unclosed, the head's markup."""
+    if not corpus_available(corpus):
+        pytest.skip(f"../shared/corpora/{corpus} is absent")
+    results, _ = extract_all(load_corpus(corpus))
+    titles = [m.title for m in results if m.title]
+    markup = re.compile(r"</?[A-Za-z][^<>]*>|<!--|-->")
+    assert not [t for t in titles if markup.search(t) or len(t) > 400]
+    # Most titles lose their " - Site" tail where a heading states the headline: when this was
+    # written, 24 of 188 titles on l3s-gn1 and 6 of 200 on dragnet still held " - ", " | " or " » "
+    # (36 of 192 and 29 of 200 before).
+    tails = [t for t in titles if any(sep in t for sep in (" - ", " | ", " » "))]
+    assert len(tails) <= share * len(titles)
