@@ -24,7 +24,7 @@ from lxml import etree
 from lxml.html import fragment_fromstring
 from lxml_html_clean import Cleaner
 from readability import Document
-from readability.readability import REGEXES, clean
+from readability.readability import REGEXES
 
 __all__ = ["html_paragraphs", "readability_paragraphs", "trafilatura_paragraphs"]
 
@@ -79,8 +79,9 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
                 if parent is None:
                     continue
                 grand_parent = parent.getparent()
-                inner_text = clean(elem.text_content() or "")
-                if len(inner_text) < self.min_text_length:
+                inner_text = elem.text_content() or ""  # clean() keeps commas: count them on the raw text
+                inner_length = _clean_length(inner_text)
+                if inner_length < self.min_text_length:
                     continue
                 if parent not in candidates:
                     candidates[parent] = self.score_node(parent)
@@ -88,7 +89,7 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
                 if grand_parent is not None and grand_parent not in candidates:
                     candidates[grand_parent] = self.score_node(grand_parent)
                     ordered.append(grand_parent)
-                content_score = 1 + len(inner_text.split(",")) + min(len(inner_text) / 100, 3)
+                content_score = 1 + inner_text.count(",") + 1 + min(inner_length / 100, 3)
                 candidates[parent]["content_score"] += content_score
                 if grand_parent is not None:
                     candidates[grand_parent]["content_score"] += content_score / 2.0
@@ -175,7 +176,30 @@ def _is_block(el: Any) -> bool:
 
 
 def _text_length(el: Any) -> int:
-    return len(clean(el.text_content() or ""))
+    return _clean_length(el.text_content() or "")
+
+
+_RUN = re.compile(r"\s{2,}|[\n\t]")
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _clean_length(text: str) -> int:
+    """``len(readability.readability.clean(text))`` without building the cleaned text (its three
+    regex passes over a whole page's text, for every candidate, were half of readability's time):
+    a run of whitespace holding a newline, or of 255 characters or more, becomes one character;
+    in a shorter run each tab before the first space becomes a space, and the spaces and tabs
+    from the first space on become one space; other whitespace stays; the ends are stripped."""
+    text = text.strip()
+    n = len(text)
+    for match in _RUN.finditer(text):
+        run = match.group()
+        if len(run) >= 255 or "\n" in run:
+            n -= len(run) - 1
+            continue
+        for blanks in _BLANKS.findall(run):
+            tabs = len(blanks) - len(blanks.lstrip("\t"))
+            n -= len(blanks) - tabs - (tabs < len(blanks))
+    return n
 
 
 def readability_paragraphs(tree: Any) -> list[str]:

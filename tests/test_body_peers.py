@@ -13,9 +13,10 @@ from copy import deepcopy
 import pytest
 from lxml import html as lxml_html
 from readability import Document
+from readability.readability import clean
 
 from bench.corpora import corpus_available, load_corpus
-from parsers._body_peers import _Readability, html_paragraphs, readability_paragraphs
+from parsers._body_peers import _clean_length, _Readability, html_paragraphs, readability_paragraphs
 from parsers.dom import parse_html
 
 CORPORA = ("article-extraction", "publishers", "l3s-gn1", "dragnet", "wcxb")
@@ -73,3 +74,15 @@ def test_divs_without_blocks_become_paragraphs_and_inline_runs_are_wrapped() -> 
     library = _summary(_Library, lxml_html.document_fromstring(page))
     assert ours == library
     assert ours is not None and "Bold words" in " ".join(html_paragraphs(ours))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", " ", "plain words, one comma", "\t\tlead tabs", "a\t\t\tb", "a \t\tb", "a\t \tb", "a  \t b",
+        "a \n\t b", "a\r\rb", "a\xa0\xa0 b", "a \xa0 \t\tb", "end\n", "x" + " " * 254 + "y", "x" + " " * 255 + "y",
+        "x" + " \xa0" * 200 + "y", "x" + "\n" * 300 + "y", "\u2009a\u2009\u2009b\u3000",
+    ],
+)
+def test_clean_length_is_the_length_of_readabilitys_clean(text: str) -> None:
+    assert _clean_length(text) == len(clean(text))
