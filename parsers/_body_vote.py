@@ -62,7 +62,7 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
     tokens = _WORD.findall(text.casefold())
     if len(tokens) < 4:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+    return Counter(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
 
 
 def containment(part: Counter[tuple[str, ...]], whole: Counter[tuple[str, ...]]) -> float:
