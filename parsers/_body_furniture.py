@@ -98,6 +98,8 @@ def _is_placeholder(text: str) -> bool:
 
 
 def _is_state_dump(text: str) -> bool:
+    if text.count(":") + text.count("=") < 2:  # each pair has one: most prose has not two
+        return False
     pairs = list(_STATE_PAIR.finditer(text))
     if len(pairs) < 2:
         return False

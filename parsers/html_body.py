@@ -370,7 +370,9 @@ _WORD = re.compile(r"\w+")
 
 
 def _key(text: str) -> str:
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    if not text.isascii():  # NFKC leaves ASCII as it is, and lower() is its case folding
+        return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def _title_keys(tree: Any, metadata: Any) -> set[str]:
