@@ -60,13 +60,21 @@ _HOLDS_STORY = etree.XPath("boolean(.//article | .//main | .//h1)")
 _MAX_SHARE = 0.3
 
 
-def _is_furniture(el: Any) -> bool:
-    if el.get("role") in _ROLES:
+def _is_furniture(el: Any, seen: dict[tuple[str | None, ...], bool]) -> bool:
+    """``seen``: the verdict per (role, aria-label, class, id); a page repeats its class names."""
+    key = (el.get("role"), el.get("aria-label"), el.get("class"), el.get("id"))
+    verdict = seen.get(key)
+    if verdict is None:
+        verdict = seen[key] = _names_furniture(*key)
+    return verdict
+
+
+def _names_furniture(role: str | None, label: str | None, cls: str | None, id_: str | None) -> bool:
+    if role in _ROLES:
         return True
-    label = el.get("aria-label")
     if label and _ARIA.search(label):
         return True
-    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    names = f"{cls or ''} {id_ or ''}"
     return any(word.lower() in _WORDS for word in _SPLIT.split(names) if word)
 
 
@@ -83,10 +91,11 @@ def preclean(tree: Any, *, keep: Any = None) -> list[Any]:
             dropped.append(el)
     protected = set(keep.iterancestors()) | {keep} if keep is not None else set()
     page_chars = len(tree.text_content()) or 1
+    seen: dict[tuple[str | None, ...], bool] = {}
     for el in _CANDIDATES(tree):
         if el.tag in ("html", "body", "article", "main") or el in protected or el.getparent() is None:
             continue
-        if not _is_furniture(el) or _HOLDS_STORY(el):
+        if not _is_furniture(el, seen) or _HOLDS_STORY(el):
             continue
         if len(el.text_content()) > _MAX_SHARE * page_chars:
             continue

@@ -32,18 +32,17 @@ _WORD = re.compile(r"\w+")
 
 # --- consent and embed placeholders -------------------------------------------------------
 # Two vocabularies must meet in one short block: consent/privacy, and external content/loading.
+# Lower case, searched in the lower-cased block (five times faster than IGNORECASE on every block).
 _CONSENT = re.compile(
     r"einverstanden|zustimm|einwillig|datenschutz|consent|privacy|cookie|akzeptier|accept|agree|"
     r"consentement|accepter|j'accepte|consentimiento|aceptar|acconsent|accett|toestemming|akkoord|"
     r"samtycke|godkänn|samtykke|zgod",
-    re.IGNORECASE,
 )
 _EXTERNAL = re.compile(
     r"extern|drittanbieter|dritter|third[- ]part|provided by|nachladen|anzeigen|inhalt(?:e)? (?:von|aus)|"
     r"embedded|embed|external|load(?:ing)? (?:this|the) content|view this content|"
     r"contenu (?:externe|tiers)|contenido externo|contenuto esterno|externe inhoud|ekstern|externt|"
     r"redaktioneller inhalt|ein klick",
-    re.IGNORECASE,
 )
 _PLACEHOLDER_MAX = 700
 
@@ -92,10 +91,15 @@ def furniture_reason(texts: Sequence[str], index: int) -> str | None:
 
 
 def _is_placeholder(text: str) -> bool:
-    return len(text) <= _PLACEHOLDER_MAX and bool(_CONSENT.search(text)) and bool(_EXTERNAL.search(text))
+    if len(text) > _PLACEHOLDER_MAX:
+        return False
+    lowered = text.lower()
+    return bool(_CONSENT.search(lowered)) and bool(_EXTERNAL.search(lowered))
 
 
 def _is_state_dump(text: str) -> bool:
+    if text.count(":") + text.count("=") < 2:  # each pair has one: most prose has not two
+        return False
     pairs = list(_STATE_PAIR.finditer(text))
     if len(pairs) < 2:
         return False

@@ -21,6 +21,7 @@ from typing import Any
 
 import trafilatura
 from lxml import etree
+from lxml.html import fragment_fromstring
 from lxml_html_clean import Cleaner
 from readability import Document
 from readability.readability import REGEXES
@@ -60,6 +61,145 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
             if REGEXES["displayNoneRe"].search(el.get("style")):
                 el.drop_tree()
         return _CLEANER.clean_html(input)
+
+    # The methods below are the library's own (0.9), restated where its hot loops repeat work;
+    # each gives the same result as the original, which ``tests/test_body_peers.py`` checks
+    # on real pages. Together they halve readability's time on table layouts of the 2000s.
+
+    def score_paragraphs(self) -> dict[Any, dict[str, Any]]:
+        # The original measures every link's text once per enclosing candidate, and formats a
+        # debug line (describing the element's ancestry) for every candidate even when debug
+        # logging is off. Nothing changes the tree while it scores, so lengths are kept.
+        self._lengths: dict[Any, int] | None = {}
+        try:
+            candidates: dict[Any, dict[str, Any]] = {}
+            ordered = []
+            for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+                parent = elem.getparent()
+                if parent is None:
+                    continue
+                grand_parent = parent.getparent()
+                inner_text = elem.text_content() or ""  # clean() keeps commas: count them on the raw text
+                inner_length = _clean_length(inner_text)
+                if inner_length < self.min_text_length:
+                    continue
+                if parent not in candidates:
+                    candidates[parent] = self.score_node(parent)
+                    ordered.append(parent)
+                if grand_parent is not None and grand_parent not in candidates:
+                    candidates[grand_parent] = self.score_node(grand_parent)
+                    ordered.append(grand_parent)
+                content_score = 1 + inner_text.count(",") + 1 + min(inner_length / 100, 3)
+                candidates[parent]["content_score"] += content_score
+                if grand_parent is not None:
+                    candidates[grand_parent]["content_score"] += content_score / 2.0
+            for elem in ordered:
+                candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+            return candidates
+        finally:
+            self._lengths = None
+
+    def get_link_density(self, elem: Any) -> float:
+        lengths = getattr(self, "_lengths", None)
+        if lengths is None:
+            link_length = sum(_text_length(a) for a in elem.iterfind(".//a"))
+            return float(link_length) / max(_text_length(elem), 1)
+        link_length = 0
+        for a in elem.iterfind(".//a"):
+            n = lengths.get(a)
+            if n is None:
+                n = lengths[a] = _text_length(a)
+            link_length += n
+        return float(link_length) / max(_text_length(elem), 1)
+
+    def remove_unlikely_candidates(self) -> None:
+        # the original formats and searches "class id" of every element; only those with a
+        # class or an id can match
+        for elem in self.html.xpath(".//*[@class or @id]"):
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if len(s) < 2:
+                continue
+            if (
+                REGEXES["unlikelyCandidatesRe"].search(s)
+                and not REGEXES["okMaybeItsACandidateRe"].search(s)
+                and elem.tag not in ("html", "body")
+                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
+                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+            ):
+                elem.drop_tree()
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        # The original serialises every <div>'s children (and then every inline child) and
+        # searches the markup for a block tag's opening; the same test on the element tree
+        # (markup holds no other "<" after readability's cleaner: comments, scripts and
+        # processing instructions are gone, text and attributes are escaped).
+        for elem in self.tags(self.html, "div"):
+            if not any(_is_block(d) for d in elem.iterdescendants()):
+                elem.tag = "p"
+        for elem in self.tags(self.html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _INLINE or _is_block(child) or any(_is_block(d) for d in child.iterdescendants()):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
+
+
+_INLINE = frozenset({"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"})
+# readability's divToPElementsRe, "<(blockquote|dl|div|img|ol|p|pre|table|ul)", matches a tag by its start
+_BLOCK_PREFIXES = ("blockquote", "dl", "div", "img", "ol", "p", "table", "ul")
+
+
+def _is_block(el: Any) -> bool:
+    return isinstance(el.tag, str) and el.tag.lower().startswith(_BLOCK_PREFIXES)
+
+
+def _text_length(el: Any) -> int:
+    return _clean_length(el.text_content() or "")
+
+
+_RUN = re.compile(r"\s{2,}|[\n\t]")
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _clean_length(text: str) -> int:
+    """``len(readability.readability.clean(text))`` without building the cleaned text (its three
+    regex passes over a whole page's text, for every candidate, were half of readability's time):
+    a run of whitespace holding a newline, or of 255 characters or more, becomes one character;
+    in a shorter run each tab before the first space becomes a space, and the spaces and tabs
+    from the first space on become one space; other whitespace stays; the ends are stripped."""
+    text = text.strip()
+    n = len(text)
+    for match in _RUN.finditer(text):
+        run = match.group()
+        if len(run) >= 255 or "\n" in run:
+            n -= len(run) - 1
+            continue
+        for blanks in _BLANKS.findall(run):
+            tabs = len(blanks) - len(blanks.lstrip("\t"))
+            n -= len(blanks) - tabs - (tabs < len(blanks))
+    return n
 
 
 def readability_paragraphs(tree: Any) -> list[str]:

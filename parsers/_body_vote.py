@@ -40,7 +40,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 __all__ = [
-    "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "doubtful", "prose_chars", "shingles",
+    "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "disjoint", "doubtful", "prose_chars",
+    "shingles",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -62,7 +63,7 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
     tokens = _WORD.findall(text.casefold())
     if len(tokens) < 4:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+    return Counter(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
 
 
 def containment(part: Counter[tuple[str, ...]], whole: Counter[tuple[str, ...]]) -> float:
@@ -123,6 +124,12 @@ def agrees_with_region(peer: list[str], region: list[str]) -> bool:
 
 
 REGION_AGREES = 0.8
+
+
+def disjoint(first: list[str], second: list[str]) -> bool:
+    """The two texts share almost nothing (under ``DISAGREE`` containment both ways)."""
+    a, b = shingles("\n".join(first)), shingles("\n".join(second))
+    return containment(a, b) < DISAGREE and containment(b, a) < DISAGREE
 
 
 def closer(first: list[str], second: list[str], peer: list[str]) -> bool:

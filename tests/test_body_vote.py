@@ -67,3 +67,12 @@ def test_a_table_layout_story_without_paragraph_tags_is_found_not_its_menu() -> 
     body = extract_article(page.encode()).body
     assert all(line in body for line in lines)
     assert "Section 1" not in body
+
+
+def test_disjoint_texts_share_almost_nothing() -> None:
+    from parsers._body_vote import disjoint
+
+    story = ["The council voted on Tuesday to approve the new ferry terminal after three years of debate."]
+    other = ["Sign up for our newsletter to receive the best stories of the week in your inbox every day."]
+    assert disjoint(story, other)
+    assert not disjoint(story, [story[0] + " " + other[0]])

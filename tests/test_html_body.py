@@ -273,3 +273,46 @@ def test_script_markup_is_ignored_when_the_dom_has_the_story() -> None:
     payload = json.dumps({"html": other}).replace("<", "\\u003c")
     html = page(page_extra=f"<script>window.__STATE__ = {payload}</script>")
     assert body_of(html).split("\n\n") == PARAS
+
+
+def _stages(html: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, set[str]]:
+    import parsers.html_body as html_body
+
+    debug: list[tuple[str, str]] = []
+    monkeypatch.setattr(html_body, "_DEBUG", debug)
+    return body_of(html), {stage for stage, _ in debug}
+
+
+def _unmarked_page(story: str, aside: str) -> str:
+    """A 2000s table layout: no <article>/<main>, the story in one cell, a link column beside it."""
+    menu = "".join(f"<tr><td><a href='/s{i}'>Section {i}</a></td></tr>" for i in range(20))
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><table><tr><td><table>{menu}</table></td>"
+        f"<td><h1>{TITLE}</h1>{story}</td><td>{aside}</td></tr></table></body></html>"
+    )
+
+
+def test_unmarked_page_takes_readability_without_trafilatura_when_the_density_vote_shares_its_text() -> None:
+    from parsers._body_region import Region
+    from parsers.html_body import _uncontested
+
+    peer = [TITLE, *PARAS]
+    # the density vote found half of the story and a paragraph readability left out
+    extra = "A reader's letter about parking on the quay, printed beside the story in a box of its own " * 3
+    region = Region([], sum(map(len, PARAS[:2])) + len(extra), [*PARAS[:2], extra])
+    taken = _uncontested(peer, region, {"harbour council approves new ferry terminal after long debate"})
+    assert taken is not None and [b.text for b in taken] == PARAS  # the title line filtered as everywhere
+    # a region elsewhere (no shared text) contradicts readability: the full vote decides
+    assert _uncontested(peer, Region([], 3 * len(extra), [extra, extra, extra]), set()) is None
+    # a small region says nothing either way; no readability article, nothing to take
+    assert _uncontested(peer, Region([], len(PARAS[0]), [PARAS[0]]), set()) is None
+    assert _uncontested([], region, set()) is None
+    assert _uncontested(None, region, set()) is None
+
+
+def test_unmarked_page_with_only_a_small_box_of_prose_goes_to_the_full_vote(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one short paragraph: the density vote's region is too small to speak for or against readability
+    story = f"<p>{PARAS[0]}</p>"
+    body, stages = _stages(_unmarked_page(story, ""), monkeypatch)
+    assert PARAS[0] in body
+    assert "uncontested" not in stages
