@@ -56,7 +56,7 @@ class SandboxSettings:
     workers: int = 0  # 0: one per core
     page_timeout: float = 30.0
     memory_mb: int = 2048  # 0: no limit
-    warm_entities: bool = True  # load the entity model when a worker starts, not inside a page's time limit
+    warm_entities: bool = True  # load the entity models when a worker starts, not inside a page's time limit
 
     @classmethod
     def from_env(cls, **overrides: Any) -> SandboxSettings:
@@ -259,9 +259,9 @@ def _worker_main(conn: Connection, out: Connection, settings: SandboxSettings) -
     from flows.pool.stages import find_entities, parse_pages
 
     if settings.warm_entities:
-        from parsers.entities import load_nlp
+        from parsers.entities import load_all_models
 
-        load_nlp()
+        load_all_models()  # every language's model now: loading one on its first page would cost the run
     _limit_memory(settings.memory_mb)
     out.send("ready")
     while True:
