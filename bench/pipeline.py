@@ -109,9 +109,9 @@ def _plain(folder: Path, db: Path, *, workers: int, batch_size: int, http: bool,
     if pool is not None:  # workers start (and load the model) before the clock starts, as in the prefect mode
         pool.wait_ready()
     else:
-        from parsers.entities import load_nlp
+        from parsers.entities import load_all_models
 
-        load_nlp()
+        load_all_models()
     started = time.perf_counter()
     if load:
         con = connect(db)

@@ -70,6 +70,7 @@ __all__ = [
     "find_mentions",
     "find_mentions_batch",
     "find_mentions_by_language",
+    "load_all_models",
     "load_nlp",
     "normalise_spans",
 ]
@@ -154,7 +155,6 @@ class Mention:
 # --------------------------------------------------------------------------- model
 
 
-@lru_cache(maxsize=4)
 def load_nlp(language: str = "en") -> spacy.Language:
     """The language's model (``parsers.entity_models``) with only the entity recogniser (cached).
 
@@ -162,6 +162,22 @@ def load_nlp(language: str = "en") -> spacy.Language:
     faster. A sentencizer plus a paragraph rule stop spans from crossing sentences, which is
     what the excluded parser did for the recogniser.
     """
+    # One cache entry per model: ``load_nlp()`` and ``load_nlp("en")`` must not load English twice.
+    return _load_nlp(language)
+
+
+def load_all_models() -> None:
+    """Every model of ``ENTITY_MODELS`` loaded now (cached), for a worker to do once at its start.
+
+    A model loaded on a run's first page of its language costs that run seconds per worker
+    (the French model's tokenizer rules alone compile for several), inside the entity stage.
+    """
+    for language in ENTITY_MODELS:
+        load_nlp(language)
+
+
+@lru_cache(maxsize=len(ENTITY_MODELS))
+def _load_nlp(language: str) -> spacy.Language:
     _register_paragraph_pipe()
     nlp = load_model(language)
     nlp.add_pipe("sentencizer", first=True)

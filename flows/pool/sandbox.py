@@ -40,7 +40,8 @@ from flows.stopping import raise_if_stop_requested, stop_requested
 from warehouse.records import ArticleRecord, Reject, RejectReason, RejectStage
 
 __all__ = [
-    "TRANSIENT_REASONS", "PageWorkers", "SandboxSettings", "peak_rss_mb", "shared_workers", "shutdown_shared_workers",
+    "TRANSIENT_REASONS", "PageWorkers", "SandboxSettings", "entity_jobs", "peak_rss_mb", "shared_workers",
+    "shutdown_shared_workers",
 ]
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
@@ -67,7 +68,7 @@ class SandboxSettings:
     workers: int = 0  # 0: one per core
     page_timeout: float = 30.0
     memory_mb: int = 2048  # 0: no limit
-    warm_entities: bool = True  # load the entity model when a worker starts, not inside a page's time limit
+    warm_entities: bool = True  # load the entity models when a worker starts, not inside a page's time limit
 
     @classmethod
     def from_env(cls, **overrides: Any) -> SandboxSettings:
@@ -194,18 +195,24 @@ class PageWorkers:
     def entities(self, records: Sequence[ArticleRecord]) -> tuple[list[ArticleRecord], list[Reject]]:
         """Records with their mentions; a record whose entity finding timed out or crashed is rejected whole,
         so no article is loaded without its mentions."""
-        chunks = [list(records[i : i + _ENTITY_CHUNK]) for i in range(0, len(records), _ENTITY_CHUNK)]
+        jobs = entity_jobs(records, workers=len(self._workers))
+        chunks = [[records[i] for i in job] for job in jobs]
 
         def failed(index: int, reason: RejectReason, detail: str) -> list[Reject]:
             return [Reject(r.uri, r.input_source, RejectStage.ENTITIES, reason, detail) for r in chunks[index]]
 
-        timeouts = [self.settings.page_timeout * len(chunk) for chunk in chunks]
+        # Each job the time a full job of ``_ENTITY_CHUNK`` records had: a job of one long body needs it.
+        timeouts = [self.settings.page_timeout * _ENTITY_CHUNK] * len(chunks)
         outcomes = self._run([("entities", chunk) for chunk in chunks], timeouts, failed, _ENTITY_FAILURES)
+        # A job answers one item per record, in its order: put back in the batch's order, as the loader takes it.
+        items = sorted(
+            (pair for job, outcome in zip(jobs, outcomes, strict=True) for pair in zip(job, outcome, strict=True)),
+            key=lambda pair: pair[0],
+        )
         found: list[ArticleRecord] = []
         rejects: list[Reject] = []
-        for outcome in outcomes:
-            for item in outcome:
-                (found if isinstance(item, ArticleRecord) else rejects).append(item)
+        for _, item in items:
+            (found if isinstance(item, ArticleRecord) else rejects).append(item)
         return found, rejects
 
     def _run(
@@ -266,13 +273,43 @@ class PageWorkers:
         self._workers[self._workers.index(worker)] = _Worker(self.settings)
 
 
+def entity_jobs(records: Sequence[ArticleRecord], *, workers: int) -> list[list[int]]:
+    """The records' indexes grouped into entities jobs of about even work, the biggest jobs first.
+
+    The recogniser's time grows with the characters it reads, and a record whose language has no
+    model costs next to nothing, so a fixed count of records per job leaves one worker on a job of
+    long bodies while the other idles at the batch's end. Jobs are filled longest body first up to
+    an even share of the batch's characters (at most ``_ENTITY_CHUNK`` records each, so spaCy still
+    batches them), and handed out biggest first: the small ones fill the gaps at the end.
+    """
+    from parsers.entity_models import has_entity_model
+
+    def cost(record: ArticleRecord) -> int:
+        return len(record.article.body) if has_entity_model(record.article.language) else 0
+
+    costs = [cost(record) for record in records]
+    share = sum(costs) / max(1, 3 * max(1, workers))  # a few jobs per worker, so they can even out
+    jobs: list[list[int]] = []
+    job: list[int] = []
+    filled = 0
+    for index in sorted(range(len(records)), key=lambda i: -costs[i]):
+        if job and (filled + costs[index] > share or len(job) >= _ENTITY_CHUNK):
+            jobs.append(job)
+            job, filled = [], 0
+        job.append(index)
+        filled += costs[index]
+    if job:
+        jobs.append(job)
+    return sorted(jobs, key=lambda job: -sum(costs[i] for i in job))
+
+
 def _worker_main(conn: Connection, out: Connection, settings: SandboxSettings) -> None:
     from flows.pool.stages import find_entities, parse_pages
 
     if settings.warm_entities:
-        from parsers.entities import load_nlp
+        from parsers.entities import load_all_models
 
-        load_nlp()
+        load_all_models()  # every language's model now: loading one on its first page would cost the run
     _limit_memory(settings.memory_mb)
     out.send("ready")
     while True:
