@@ -21,7 +21,7 @@ run: setup  ## ingest seeds/ into data/news.duckdb through the Prefect flow and 
 	$(BIN)/newsingest run seeds --db $(DB)
 
 test: setup  ## the whole test suite (what CI runs)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: setup  ## the pure and in-process tests, for the edit loop (under a minute)
 	$(BIN)/python -m pytest -q -m "not slow"
