@@ -20,8 +20,8 @@ setup: $(STAMP)
 run: setup  ## ingest seeds/ into data/news.duckdb through the Prefect flow and print a summary
 	$(BIN)/newsingest run seeds --db $(DB)
 
-test: setup  ## the whole test suite (what CI runs)
-	$(BIN)/python -m pytest -q
+test: setup  ## the whole test suite (what CI runs), on two pytest-xdist workers
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: setup  ## the pure and in-process tests, for the edit loop (under a minute)
 	$(BIN)/python -m pytest -q -m "not slow"

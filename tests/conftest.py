@@ -32,9 +32,35 @@ def prefect_server():
         yield
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that needs the Prefect server is slow whatever its own marks say: the server takes 10-40 s to
     start, so ``make test-fast`` (``-m "not slow"``) leaves such tests to ``make test``."""
     for item in items:
         if "prefect_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _plan_for_workers(items)
+
+
+def _plan_for_workers(items: list[pytest.Item]) -> None:
+    """``make test`` runs on pytest-xdist workers (``-n 2 --dist loadfile``), each with its own session
+    fixtures (so its own Prefect test server). A test file is one unit of work: its tests run together on
+    one worker in file order, so module-scoped fixtures (one expensive run, a deployed server, a built
+    warehouse) are built once and tests that change their server's state (deployments) never meet it
+    half-changed. (Per-test ``loadgroup`` would balance finer, but xdist 3.8's group marks have no effect
+    under pytest 9.2's structured node ids.) Files are handed out busiest first, by their count of slow
+    tests, so the long ones start at once and the quick files fill in at the end; within a file the order
+    is the file's own. Run with ``--no-loadscope-reorder``, or xdist re-sorts files by their test count.
+    """
+    slow: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = item.nodeid.split("::", 1)[0]
+        first.setdefault(path, index)
+        slow[path] = slow.get(path, 0) + (item.get_closest_marker("slow") is not None)
+
+    def busiest_first(item: pytest.Item) -> tuple[int, int]:
+        path = item.nodeid.split("::", 1)[0]
+        return -slow[path], first[path]
+
+    items.sort(key=busiest_first)  # stable: each file keeps its own order

@@ -113,7 +113,9 @@ def test_a_signalled_run_stops_fast_records_the_truth_and_the_next_run_finishes(
     summary = _summary_artifact(run_id)  # the run page says why it ended, and what it had loaded
     assert summary.startswith(f"# Interrupted by {stop.name}")
     assert f"| interrupted | {COMMITTED} | {COMMITTED} |" in summary
-    time.sleep(1)  # the parser workers see their pipe close
+    deadline = time.monotonic() + 1  # the parser workers see their pipe close: they have one second
+    while [child for child, _ in children if _alive(child)] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not [command for child, command in children if _alive(child)]
 
     again = newsingest("run", str(pages), "--db", str(db), "--batch-size", str(BATCH), "--workers", "1")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import gzip
+import select
+import socket
 import threading
 import time
 import zlib
@@ -114,8 +116,22 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             for chunk in reply.body:
                 self.wfile.write(chunk)
                 self.wfile.flush()
-                if reply.drip:
-                    time.sleep(reply.drip)
+                if reply.drip and self._client_left(reply.drip):
+                    return
+
+        def _client_left(self, seconds: float) -> bool:
+            """Wait ``seconds`` between chunks, or less if the client closes: a request it gave up is no
+            longer in flight, so the per-host peak counts only requests the client still has open."""
+            readable, _, _ = select.select([self.connection], [], [], seconds)
+            if not readable:
+                return False
+            try:
+                if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                    return True
+            except OSError:
+                return True
+            time.sleep(seconds)  # bytes from a client still there: keep the drip's pace
+            return False
 
     return Handler
 

@@ -100,7 +100,9 @@ def news_site(*, bombs: bool = True, retry_after: int = 1) -> Site:
     )
     site.routes["/traps/loop"] = Reply(302, headers={"Location": "/traps/loop2"})
     site.routes["/traps/loop2"] = Reply(302, headers={"Location": "/traps/loop"})
-    site.routes["/traps/drip"] = Reply(
+    # A fresh generator per request: a shared one is used up by the first run's attempts, and on a busy
+    # machine (late timeouts, more chunks sent) the second run then got the rest quickly, as an article.
+    site.routes["/traps/drip"] = lambda _seen: Reply(
         body=(b"<p>drip</p>" for _ in range(100)), drip=0.1, headers={"Content-Type": "text/html"}
     )
     site.routes["/traps/report.pdf"] = Reply(
