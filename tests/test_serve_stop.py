@@ -100,6 +100,17 @@ def _stop(serve: subprocess.Popen[str], stop: signal.Signals, *, group: bool) ->
         raise AssertionError(f"serve did not stop on {stop.name}") from None
 
 
+def _shut_down(worker: subprocess.Popen[str]) -> None:
+    """Clean-up, not a check: how fast Prefect's own process worker exits on SIGTERM is Prefect's (on a busy
+    machine it has taken more than 90 s); what the worker test checks is how the run it held ended."""
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+
 @pytest.mark.parametrize(("stop", "group"), [(signal.SIGINT, True), (signal.SIGTERM, False)],
                          ids=["ctrl-c-in-terminal", "sigterm-to-serve"])  # fmt: skip
 def test_stopping_serve_mid_run_leaves_the_run_final_and_the_next_run_unblocked(
@@ -221,7 +232,7 @@ def test_cancelling_a_run_held_by_a_worker_ends_it_cancelled_and_interrupted(pre
         _client(lambda client: client.set_flow_run_state(run.id, Cancelling(message="by hand"), force=True))
         state = _state(run.id, final_within=60)
     finally:
-        _stop(worker, signal.SIGTERM, group=True)
+        _shut_down(worker)
     assert state.is_cancelled() and "interrupted by SIGTERM" in (state.message or ""), state
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT status, error FROM runs").fetchall() == [("interrupted", "interrupted by SIGTERM")]
