@@ -40,6 +40,7 @@ import re
 import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import trafilatura
@@ -370,6 +371,7 @@ def _blocks(body: Any) -> list[_Block]:
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=2048)  # readability's paragraphs are filtered, so keyed, up to three times a page
 def _key(text: str) -> str:
     if not text.isascii():  # NFKC leaves ASCII as it is, and lower() is its case folding
         return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
