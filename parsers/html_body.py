@@ -40,6 +40,7 @@ import re
 import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import trafilatura
@@ -153,12 +154,13 @@ def _rescue(blocks: list[_Block], region: Region, titles: set[str]) -> list[_Blo
     """The extractor missed most of the region: extract the region alone, else render it."""
     covered = _coverage(blocks, region)
     alternative = _filter(_extract(_region_tree(region)), titles)
-    if _coverage(alternative, region) < 0.7:
+    alternative_covered = _coverage(alternative, region)
+    if alternative_covered < 0.7:
         rendered = [_Block(kind, text, links) for kind, text, links in region_blocks(region)]
         rendered = _filter(rendered, titles)
-        if _coverage(rendered, region) > _coverage(alternative, region):
-            alternative = rendered
-    if _coverage(alternative, region) < covered or not alternative:
+        if (rendered_covered := _coverage(rendered, region)) > alternative_covered:
+            alternative, alternative_covered = rendered, rendered_covered
+    if alternative_covered < covered or not alternative:
         return blocks
     if _DEBUG is not None:
         _DEBUG.append(("region", f"{covered:.2f} {region.mass}"))
@@ -369,6 +371,7 @@ def _blocks(body: Any) -> list[_Block]:
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=2048)  # readability's paragraphs are filtered, so keyed, up to three times a page
 def _key(text: str) -> str:
     if not text.isascii():  # NFKC leaves ASCII as it is, and lower() is its case folding
         return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))

@@ -106,7 +106,16 @@ def _script_of(char: str) -> str:
 
 def script_counts(text: str, *, sample: int = 20_000) -> Counter[str]:
     """Letters per script in the first ``sample`` characters."""
-    return Counter(_script_of(char) for char in text[:sample] if char.isalpha())
+    sampled = text[:sample]
+    if not _BEYOND_LATIN.search(sampled):  # most pages: counted by one regex, not per letter in Python
+        latin = len(_LATIN_LETTER.findall(sampled))
+        return Counter({"Latin": latin}) if latin else Counter()
+    return Counter(_script_of(char) for char in sampled if char.isalpha())
+
+
+# Every letter is a word character that is neither a decimal digit nor "_"; below U+0250 all are Latin.
+_LATIN_LETTER = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x250) if chr(c).isalpha()) + "]")
+_BEYOND_LATIN = re.compile(r"(?![\x00-\u024f])[^\W\d_]")
 
 
 def dominant_script(text: str) -> str | None:
