@@ -74,6 +74,16 @@ _KICKER_CLASS = re.compile(r"kicker|topline|overline|eyebrow|dachzeile|roofline|
 _OWN_SEPARATOR = frozenset(":|-–—·•/»~")
 _WS = re.compile(r"\s+")
 _MAX_HEADINGS = 60
+_MAX_HEADING_CHARS = 400
+# A breadcrumb trail: marked so in a class, id or data attribute ("breadcrumb__item",
+# data-breadcrumb-headline, typeof=BreadcrumbList) on the heading or its nearest ancestors
+# (item, list, container), holding little text beside the heading: an <article> whose
+# class names its URL "url-breadcrumb" is no trail.
+_TRAIL_MARK = re.compile(r"breadcrumb", re.I)
+_TRAIL_DEPTH = 3
+_TRAIL_EXTRA_CHARS = 300
+_MIN_HEADLINE_WORDS = 3
+_NEXT_HEADINGS = 3
 
 
 def extract_metadata(
@@ -164,8 +174,12 @@ def _heading_texts(page: PageSources) -> Iterator[str]:
 
 def _headings(page: PageSources) -> list[str]:
     """The page's headline elements: an ``<h1>`` marked ``itemprop=headline``, else any
-    element so marked, else the ``<h1>``; the article's own first, then the page's."""
+    element so marked, else the ``<h1>``; the article's own first, then the page's.
+    A heading in the page's navigation is none (a menu's "Games", a site's logo), and when
+    the page spent its only ``<h1>`` on the breadcrumb trail, the headline is the heading below."""
     elements = page.tree.xpath(".//h1 | .//*[@itemprop='headline']")  # one pass, document order
+    places = {id(e): _navigation(e) for e in elements}
+    elements = [e for e in elements if places[id(e)] is None]
     tiers = (
         lambda e: e.tag == "h1" and e.get("itemprop") == "headline",
         lambda e: e.get("itemprop") == "headline",
@@ -177,10 +191,42 @@ def _headings(page: PageSources) -> list[str]:
         found: list[str] = []
         for element in in_scope[:2] + matching[:2]:
             text = _heading_text(element)
-            if text and text not in found and len(text) < 400:
+            if text and text not in found and len(text) < _MAX_HEADING_CHARS:
                 found.append(text)
         if found:
             return found[:2]
+    trail = next((e for e in page.tree.iter("h1") if places.get(id(e)) == "trail"), None)
+    return _heading_below(trail) if trail is not None else []
+
+
+def _navigation(element: HtmlElement) -> str | None:
+    """"trail" for a heading in a breadcrumb trail, "nav" for one in a ``<nav>`` (or
+    ``role=navigation``), else None. Only the heading and its nearest ancestors count: a
+    page wrapped whole in a ``<nav>`` left open is no menu."""
+    own = None
+    for depth, node in enumerate((element, *element.iterancestors())):
+        if depth > _TRAIL_DEPTH:
+            return None
+        if node.tag == "nav" or node.get("role") == "navigation":
+            return "nav"
+        if any(_TRAIL_MARK.search(name) or _TRAIL_MARK.search(value) for name, value in node.attrib.items()):
+            own = len(element.text_content()) if own is None else own
+            if len(node.text_content()) <= own + _TRAIL_EXTRA_CHARS:
+                return "trail"
+    return None
+
+
+def _heading_below(trail: HtmlElement) -> list[str]:
+    """The headline readers see when the ``<h1>`` is the breadcrumb trail's last item (there
+    it is the search engines' headline, set small): the first ``<h2>`` after the trail,
+    when it reads as a headline (a "Politik" section label does not)."""
+    for heading in trail.xpath(f"following::h2[position() <= {_NEXT_HEADINGS}]"):
+        if _navigation(heading) is not None:
+            continue
+        text = _heading_text(heading)
+        if len(text.split()) >= _MIN_HEADLINE_WORDS and len(text) < _MAX_HEADING_CHARS:
+            return [text]
+        return []
     return []
 
 

@@ -557,3 +557,52 @@ def test_a_wire_credited_beside_the_reporter_in_json_ld_is_a_co_author():
     # Any other organisation beside a person is the publisher's CMS, not a co-author.
     author[1] = {"@type": "Organization", "name": "Example Media Group"}
     assert extract(page(ld({**ARTICLE, "author": author}))).authors == ["Paula Steiger"]
+
+
+# -- the <h1> set in the breadcrumb trail ---------------------------------------
+
+SEO_HEADLINE = "Payment system: how Europe can beat the card networks"
+SEEN_HEADLINE = "Instead of the card networks: Europe's new way to pay could win"
+
+
+def test_h1_in_the_breadcrumb_trail_gives_way_to_the_heading_readers_see():
+    head = meta("og:title", SEEN_HEADLINE) + f"<title>{SEO_HEADLINE} | Example</title>"
+    head += ld({**ARTICLE, "headline": SEO_HEADLINE})
+    trail = (
+        '<ul class="breadcrumb"><li><a href="/money/">Money</a></li>'
+        f'<li class="breadcrumb__item"><h1 class="breadcrumb__headline">{SEO_HEADLINE}</h1></li></ul>'
+    )
+    visible = f'<h2><span class="title__kicker">Payments</span> <span>{SEEN_HEADLINE}</span></h2>'
+    assert extract(page(head, trail + visible + "<p>Story.</p>")).title == SEEN_HEADLINE
+    # The same <h1> outside any trail is the page's headline, and with the JSON-LD
+    # headline and the <title> it outvotes the social title.
+    plain = f"<h1>{SEO_HEADLINE}</h1>" + visible
+    assert extract(page(head, plain + "<p>Story.</p>")).title == SEO_HEADLINE
+
+
+def test_trail_in_a_nav_marked_by_a_data_attribute():
+    head = meta("og:title", SEO_HEADLINE) + meta("twitter:title", SEO_HEADLINE, "name")
+    head += f"<title>{SEO_HEADLINE}</title>" + ld({**ARTICLE, "headline": SEEN_HEADLINE})
+    trail = f'<nav><ul><li><a href="/money/">Money</a></li><li><h1 data-breadcrumb-headline>{SEO_HEADLINE}</h1></li></ul></nav>'
+    body = trail + f"<aside>Advertisement</aside><hgroup><h2>{SEEN_HEADLINE}</h2></hgroup><p>Story.</p>"
+    assert extract(page(head, body)).title == SEEN_HEADLINE
+
+
+def test_section_label_below_the_trail_is_no_headline():
+    trail = f'<ol typeof="BreadcrumbList"><li><a href="/">Home</a></li><li><h1>{SEO_HEADLINE}</h1></li></ol>'
+    html = page(f"<title>{SEO_HEADLINE} | Example</title>", trail + "<h2>Politics</h2><p>Story.</p>")
+    assert extract(html).title == SEO_HEADLINE
+
+
+def test_article_whose_class_names_a_breadcrumb_is_no_trail():
+    story = "<p>" + "The council voted on Tuesday to rebuild the bridge. " * 10 + "</p>"
+    body = (
+        f'<article class="story url-breadcrumb"><div><h1>{SEO_HEADLINE}</h1></div>{story}'
+        "<h2>More stories from the region</h2></article>"
+    )
+    assert extract(page("", body)).title == SEO_HEADLINE
+
+
+def test_h1_in_a_menu_is_no_headline():
+    menu = '<nav><h1>Games</h1><a href="/pc">PC</a><a href="/tv">TV</a></nav>'
+    assert extract(page("", menu + f"<h1>{SEO_HEADLINE}</h1><p>Story.</p>")).title == SEO_HEADLINE
