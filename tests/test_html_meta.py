@@ -583,7 +583,10 @@ def test_h1_in_the_breadcrumb_trail_gives_way_to_the_heading_readers_see():
 def test_trail_in_a_nav_marked_by_a_data_attribute():
     head = meta("og:title", SEO_HEADLINE) + meta("twitter:title", SEO_HEADLINE, "name")
     head += f"<title>{SEO_HEADLINE}</title>" + ld({**ARTICLE, "headline": SEEN_HEADLINE})
-    trail = f'<nav><ul><li><a href="/money/">Money</a></li><li><h1 data-breadcrumb-headline>{SEO_HEADLINE}</h1></li></ul></nav>'
+    trail = (
+        '<nav><ul><li><a href="/money/">Money</a></li>'
+        f"<li><h1 data-breadcrumb-headline>{SEO_HEADLINE}</h1></li></ul></nav>"
+    )
     body = trail + f"<aside>Advertisement</aside><hgroup><h2>{SEEN_HEADLINE}</h2></hgroup><p>Story.</p>"
     assert extract(page(head, body)).title == SEEN_HEADLINE
 
