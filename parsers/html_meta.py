@@ -177,9 +177,9 @@ def _headings(page: PageSources) -> list[str]:
     element so marked, else the ``<h1>``; the article's own first, then the page's.
     A heading in the page's navigation is none (a menu's "Games", a site's logo), and when
     the page spent its only ``<h1>`` on the breadcrumb trail, the headline is the heading below."""
-    elements = page.tree.xpath(".//h1 | .//*[@itemprop='headline']")  # one pass, document order
-    places = {id(e): _navigation(e) for e in elements}
-    elements = [e for e in elements if places[id(e)] is None]
+    found_all = page.tree.xpath(".//h1 | .//*[@itemprop='headline']")  # one pass, document order
+    places = [_navigation(e) for e in found_all]
+    elements = [e for e, place in zip(found_all, places, strict=True) if place is None]
     tiers = (
         lambda e: e.tag == "h1" and e.get("itemprop") == "headline",
         lambda e: e.get("itemprop") == "headline",
@@ -195,7 +195,7 @@ def _headings(page: PageSources) -> list[str]:
                 found.append(text)
         if found:
             return found[:2]
-    trail = next((e for e in page.tree.iter("h1") if places.get(id(e)) == "trail"), None)
+    trail = next((e for e, place in zip(found_all, places, strict=True) if place == "trail" and e.tag == "h1"), None)
     return _heading_below(trail) if trail is not None else []
 
 
