@@ -81,7 +81,7 @@ _MAX_HEADING_CHARS = 400
 # class names its URL "url-breadcrumb" is no trail.
 _TRAIL_MARK = re.compile(r"breadcrumb", re.I)
 _TRAIL_DEPTH = 3
-_TRAIL_EXTRA_CHARS = 300
+_TRAIL_EXTRA_CHARS = 200
 _MIN_HEADLINE_WORDS = 3
 _NEXT_HEADINGS = 3
 
