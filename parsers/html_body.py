@@ -23,7 +23,8 @@ Cascade (comments carry the same numbers):
 6. the page's own JSON-LD ``articleBody``, when whole: what trails after the story's
    last shared sentence is furniture;
 7. a second opinion, when there is no articleBody to check against: readability-lxml's
-   article, chosen over ours by agreement (``_body_vote``); and when neither found text,
+   article, chosen over ours by agreement and by which of the two opens right under the
+   heading that repeats the article's title (``_body_vote``); and when neither found text,
    trafilatura with its own fallbacks (``_body_peers``), before giving up;
 8. furniture inside the story's container: consent placeholders, script state, calls to
    the reader and status notes at the edges, a kicker over the text (``_body_furniture``);
@@ -78,6 +79,8 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     unmarked = None if _MARKED_ARTICLE(tree) else readability_paragraphs(tree)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
+    headline = _headline(tree, metadata)
+    headline_next = _text_after(headline) if headline is not None else ""
     payloads = script_payloads(tree)
     dropped = preclean(tree, keep=heading)  # 1 (also shrinks the tree: every later pass is faster)
     if _DEBUG is not None:
@@ -99,7 +102,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
     if corroborated is None and (not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS):  # 7
-        blocks = _second_opinion(blocks, tree, titles, unmarked, overruled)
+        blocks = _second_opinion(blocks, tree, titles, unmarked, overruled, headline_next)
     blocks = _without_furniture(blocks)  # 8
     if standfirst:  # 9
         blocks = _with_lead(blocks, tree, metadata, heading)
@@ -226,6 +229,7 @@ def _second_opinion(
     titles: set[str],
     unmarked: list[str] | None,
     overruled: list[_Block] | None,
+    headline_next: str = "",
 ) -> list[_Block]:
     """readability-lxml's article against ours (``_body_vote``): always on a page that marks
     no article up (``unmarked`` holds readability's paragraphs then), else only when cheap
@@ -242,7 +246,8 @@ def _second_opinion(
             if _DEBUG is not None:
                 _DEBUG.append(("vote-extractor", str(len(overruled))))
             blocks, texts = overruled, [b.text for b in overruled]
-    who, _ = choose(texts, peer_texts) if unmarked is None else choose_unmarked(texts, peer_texts)
+    vote = choose if unmarked is None else choose_unmarked
+    who, _ = vote(texts, peer_texts, headline_next)
     if _TRACE is not None:
         _TRACE.append(dict(ours=texts, peer=peer_texts, who=who, unmarked=unmarked is not None))
     if who == "peer":
@@ -278,6 +283,62 @@ def _region_tree(region: Region) -> Any:
     root = lxml_html.Element("html")
     root.append(body)
     return root
+
+
+_HEADLINE_NEXT = 600  # characters of text read after the title heading
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _text_after(heading: Any, limit: int = _HEADLINE_NEXT) -> str:
+    """The text that follows ``heading`` in the page, in document order, up to ``limit``
+    characters: the heading's own tail, then its following siblings, then those of each
+    ancestor in turn (scripts and styles skipped)."""
+    parts: list[str] = []
+    size = 0
+
+    def add(text: str | None) -> bool:
+        nonlocal size
+        if text and not text.isspace():
+            parts.append(text)
+            size += len(text)
+        return size >= limit
+
+    node = heading
+    while node is not None:
+        if add(node.tail):
+            break
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str) and sibling.tag not in _NOT_TEXT:
+                if any(add(t) for t in _texts(sibling)):
+                    return " ".join(parts)
+            if add(sibling.tail):
+                return " ".join(parts)
+        node = node.getparent()
+    return " ".join(parts)
+
+
+def _texts(el: Any) -> Any:
+    """Text pieces inside ``el`` in document order, without scripts and styles."""
+    yield el.text
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            yield from _texts(child)
+        yield child.tail
+
+
+_OG_TITLE = etree.XPath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+
+
+def _headline(tree: Any, metadata: Any) -> Any:
+    """The heading that repeats the article's own title (the metadata's title, else the
+    page's og:title): not any ``<h1>``, which on many blogs is the site's name."""
+    title = getattr(metadata, "title", None) or next(iter(_OG_TITLE(tree)), None)
+    if not title or len(key := _key(str(title))) < 8:
+        return None
+    for heading in tree.iter("h1", "h2", "h3"):
+        if _is_title(heading.text_content(), {key}):
+            return heading
+    return None
 
 
 def _title_heading(tree: Any, titles: set[str]) -> Any:

@@ -316,3 +316,34 @@ def test_unmarked_page_with_only_a_small_box_of_prose_goes_to_the_full_vote(monk
     body, stages = _stages(_unmarked_page(story, ""), monkeypatch)
     assert PARAS[0] in body
     assert "uncontested" not in stages
+
+
+def test_a_one_line_post_under_its_headline_beats_the_about_box_beside_it() -> None:
+    from parsers import extract_article
+
+    # a blog without article markup: the site's name is the <h1>, the sidebar (about box first)
+    # comes before the post, whose title is an <h2> over a picture and one short sentence
+    html = """<html><head><title>A lamp that folds into a pocket - Odd Designs</title>
+<meta property="og:title" content="A lamp that folds into a pocket"></head><body><div id="wrap">
+<div id="header"><h1><a href="/">Odd Designs</a></h1></div>
+<div class="sidebar"><div class="sidebar-block"><h2 class="name">Ann Lee (@OddDesigns)</h2>
+<p>I write. I draw. I teach design. And, 140 characters are not enough. Here I share the odd designs I find.</p>
+</div><div class="sidebar-block"><h2>Elsewhere</h2><ul class="links">
+<li><a href="http://social.example/odd">Odd Designs on Social</a></li>
+<li><a href="http://mag.example/top">Top design blogs of the year</a></li></ul></div></div>
+<div id="entries"><div class="back"><a href="/">&laquo; Back to blog</a></div>
+<div class="ec"><div class="entry text" id="postunit_1">
+<div class="editbox"><ul class="mini_commands"><li><a href="/edit/1">Edit</a></li>
+<li><a href="/tags/1">Tags</a></li></ul></div>
+<div class="minimeta"><a href="/lamp" class="timestamp"><span>12</span><span>Jul 2012</span></a></div>
+<div class="meta"><div class="inner-meta">July 12th, 4:01pm
+<span><a href="/lamp#notes">0 comments</a></span></div></div>
+<h2><a href="/lamp" rel="permalink">A lamp that folds into a pocket</a></h2>
+<div class="content" id="post_1"><div class="bookmarklet_entry"><a href="http://shop.example/lamp"><img src="l.jpg"></a>
+<p>It folds flat and still lights a whole room.  @OddDesigns</p></div></div><div class="clear"></div></div></div>
+<div class="post-details"><div class="info"><a href="http://social.example/share">Tweet</a>
+Posted <a href="/lamp"><span></span></a> by <a href="/users/1">Ann Lee</a></div></div>
+</div></div></body></html>"""
+    body = extract_article(html.encode()).body
+    assert "lights a whole room" in body
+    assert "I teach design" not in body
