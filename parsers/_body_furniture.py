@@ -8,13 +8,14 @@ not a site's wording, and most act only at the edges of the body, where such blo
   reader agrees to load a third party's content ("Empfohlener redaktioneller Inhalt ...
   Ich bin damit einverstanden", "Ein Klick für den Datenschutz", "This content is provided
   by ... enable cookies"): a short block that speaks of consent/privacy *and* of external
-  content or loading it; dropped wherever it sits, since embeds sit mid-story;
+  content or loading it ("external" next to what is loaded: content, a server, a video);
+  dropped wherever it sits, since embeds sit mid-story;
 - state dumps: a page's script state printed as text ("showPaywall: false isSubscriber:
   false"): a block made of ``identifier: value`` pairs with programmer's identifiers;
 - calls to the reader at the body's edges: "Got a story? Get in touch ...", "For more
   stories like this, check our news page.": a short block in which the publication
-  addresses the reader (we/our/us + you/imperative) about contacting, following or reading
-  more, with no reporting in it;
+  addresses the reader (we/our/us + you/imperative; "US" in capitals is the country) about
+  contacting, following or reading more, with no reporting in it;
 - status notes at the edges: "This is a breaking news story - more to follow", "This story
   will be updated": the story speaking about itself as an item;
 - a kicker or byline opening the body: a first block of a few words with no sentence in it,
@@ -38,9 +39,13 @@ _CONSENT = re.compile(
     r"consentement|accepter|j'accepte|consentimiento|aceptar|acconsent|accett|toestemming|akkoord|"
     r"samtycke|godkänn|samtykke|zgod",
 )
+# "extern" only before what is loaded ("externe Inhalte", "external content"): "external power"
+# in a story about psychology is no embed
 _EXTERNAL = re.compile(
-    r"extern|drittanbieter|dritter|third[- ]part|provided by|nachladen|anzeigen|inhalt(?:e)? (?:von|aus)|"
-    r"embedded|embed|external|load(?:ing)? (?:this|the) content|view this content|"
+    r"extern\w*\s+(?:\w+\s+)?(?:inhalt|content|contenu|conteni|contenut|inhoud|innhold|inneh|media|medien|dienst|"
+    r"service|server|plattform|platform|anbieter|provider|video|site|seite|web)|"
+    r"drittanbieter|dritter|third[- ]part|provided by|nachladen|nachgeladen|anzeigen|inhalt(?:e)? (?:von|aus)|"
+    r"embedded|embed|load(?:ing)? (?:this|the) content|view this content|"
     r"contenu (?:externe|tiers)|contenido externo|contenuto esterno|externe inhoud|ekstern|externt|"
     r"redaktioneller inhalt|ein klick",
 )
@@ -53,6 +58,7 @@ _STATE_PAIR = re.compile(
 
 # --- calls to the reader, status notes ----------------------------------------------------
 _WE = re.compile(r"\b(?:we|our|us|uns|unser\w*|wir|nous|notre|nos|nuestr\w*|nos)\b", re.IGNORECASE)
+_COUNTRY = "US"  # "us" in capitals is the country ("the latest US technology company"), not the publication
 _CALL = re.compile(
     r"\b(?:get in touch|contact|e-?mail|send (?:us|your|in)|tip|story\?|got a|have a|know something|"
     r"for more|more stories|more news|check (?:out )?our|visit our|follow|sign up|subscribe|download|"
@@ -83,7 +89,7 @@ def furniture_reason(texts: Sequence[str], index: int) -> str | None:
     if edge and len(text) <= _EDGE_MAX and not _QUOTED.search(text):
         if _STATUS.search(text):
             return "status-note"
-        if _CALL.search(text) and _WE.search(text):
+        if _CALL.search(text) and any(m.group() != _COUNTRY for m in _WE.finditer(text)):
             return "call-to-reader"
     if index == 0 and len(texts) > 1 and _is_kicker(text, texts[1]):
         return "kicker"

@@ -473,7 +473,7 @@ _BOILERPLATE_START = re.compile(
     r"(?:à )?lire aussi|le(?:e|er) (?:también|más)|leia (?:também|mais)|leggi anche)",
 )
 _BOILERPLATE_ANY = re.compile(
-    r"newsletter|contributed to this report|additional reporting|^\(?reporting by|^editing by|"
+    r"newsletter|^\(?reporting by|^editing by|"
     r"^with files from|all rights reserved|^copyright\b|^©|\(c\) \d{4}|"
     r"for your personal,? non-commercial use|have a (?:news )?tip\?|^(?:write|email) to \w+.*\bat\b|"
     r"follow .{0,40} on (?:twitter|facebook|instagram)|in your inbox|"
@@ -503,6 +503,22 @@ _DATELINE = re.compile(
 )
 
 
+# A reporting credit ("Jane Doe contributed to this report", "(Additional reporting by ...)") is
+# furniture when the block holds nothing else: every sentence before it is a credit too ("Doe
+# reported from Paris."). Appended to the story's last paragraph, the paragraph stays.
+_REPORT_CREDIT = re.compile(r"contributed to this report|additional reporting")
+_CREDIT_WORDS = re.compile(r"\breport|\bwriters?\b|contribut|\bedit")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
+
+
+def _credit_only(lowered: str) -> bool:
+    match = _REPORT_CREDIT.search(lowered)
+    if match is None:
+        return False
+    sentences = _SENTENCE_END.split(lowered[: match.start()])[:-1]  # the last is the credit's own
+    return all(_CREDIT_WORDS.search(sentence) for sentence in sentences)
+
+
 def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) > 300 or block.kind not in ("p", "head"):
         return False
@@ -511,7 +527,7 @@ def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) < 90 and (_BYLINE.search(block.text) or _DATELINE.search(block.text)):
         return True
     lowered = block.text.lower()
-    return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered))
+    return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered) or _credit_only(lowered))
 
 
 def _drop_reason(block: _Block, titles: set[str]) -> str | None:

@@ -74,3 +74,23 @@ def test_a_kicker_or_byline_opening_the_body_goes() -> None:
     assert _reason("By Jane Doe | Local reporter", 0) == "kicker"
     # a first paragraph that is a sentence is the story
     assert _reason("It was over in minutes.", 0) is None
+
+
+def test_a_story_paragraph_with_consent_words_in_another_sense_stays() -> None:
+    # "accepted" and "external" here are psychology, not a box asking to load a third party's content
+    paragraph = (
+        "Some people take risks to impress others and win external approval. Fear pushes them to be "
+        "accepted, admired or successful, the author writes, while love pushes them to help another."
+    )
+    assert _reason(paragraph, 1) is None
+    assert _reason("Ihre IP-Adresse wird dabei an externe Server übertragen. Mit Klick stimmen Sie zu "
+                   "(Einwilligung), dass die Grafik nachgeladen wird.", 1) == "consent-placeholder"
+
+
+def test_the_country_in_capitals_is_not_the_publication_speaking() -> None:
+    closing = (
+        "The maker became the latest US technology company to bow to regulators when it agreed to cut "
+        "the prices of music downloads on its UK website."
+    )
+    assert _reason(closing, -1) is None
+    assert _reason("Follow us for more news on the harbour.", -1) == "call-to-reader"

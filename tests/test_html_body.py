@@ -347,3 +347,14 @@ Posted <a href="/lamp"><span></span></a> by <a href="/users/1">Ann Lee</a></div>
     body = extract_article(html.encode()).body
     assert "lights a whole room" in body
     assert "I teach design" not in body
+
+
+def test_a_reporting_credit_alone_goes_but_a_paragraph_ending_with_one_stays() -> None:
+    closing = (
+        "The mayor also said the town backed a second crossing to the islands, to be built once the "
+        "terminal is open. (Additional reporting by Ann Lee)"
+    )
+    credit = "Doe reported from the harbour and Roe from the capital. Ann Lee contributed to this report."
+    body = body_of(page(article_extra=f"<p>{closing}</p><p>{credit}</p>"))
+    assert "backed a second crossing" in body
+    assert "Roe from the capital" not in body
