@@ -14,8 +14,9 @@ Cascade (comments carry the same numbers):
    step 3 was left out on 71 more of the 836 pages);
 3. trafilatura's main extractor in fast mode (its readability/justext fallbacks are
    slow; step 5 is ours), rendered block by block;
-4. block filters: the title repeated as a heading, link-only teasers, link lists,
-   byline/dateline/credit lines, promo, paywall and cross-link lines;
+4. block filters: the title repeated as a heading, link-only teasers (but not a linked
+   section heading over running text), link lists, byline/dateline/credit lines, promo,
+   paywall and cross-link lines;
 5. region check: when the extractor missed most of the region (wrong box, one chunk of
    a story split around ads) or dumped the whole page, extract the region alone, else
    render it ourselves; (5b) when the DOM holds no story at all, the story's markup
@@ -555,10 +556,31 @@ def _clean_list(block: _Block) -> _Block:
     return _Block("list", "\n".join(kept), block.link_chars)
 
 
+_SECTION_PROSE = 300  # characters of running text under a linked heading: a section, not a teaser
+
+
+def _opens_section(blocks: list[_Block], reasons: list[str | None], at: int) -> bool:
+    """The heading at ``at`` is one link, but what follows it up to the next heading is running
+    text the filters keep: a section heading that links (to its own anchor, or to the place or
+    product a list article describes), not a teaser's headline over a one-line summary."""
+    section: list[str] = []
+    for block, reason in zip(blocks[at + 1 :], reasons[at + 1 :], strict=True):
+        if block.kind == "head":
+            # a section among sections: the body's last heading is as often a box's ("Follow us")
+            return prose_chars(section) >= _SECTION_PROSE
+        if reason is not None:
+            return False
+        section.append(block.text)
+    return False
+
+
 def _filter(blocks: list[_Block], titles: set[str]) -> list[_Block]:
     blocks = [_clean_list(b) if b.kind == "list" else b for b in blocks]
     blocks = [b for b in blocks if b.text]
     reasons = [_drop_reason(block, titles) for block in blocks]
+    for i, block in enumerate(blocks):
+        if reasons[i] == "teaser" and block.kind == "head" and _opens_section(blocks, reasons, i):
+            reasons[i] = None
     kept: list[_Block] = []
     for i, (block, reason) in enumerate(zip(blocks, reasons, strict=True)):
         # a heading over dropped teasers or link lists introduced them ("More stories")

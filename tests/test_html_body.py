@@ -358,3 +358,18 @@ def test_a_reporting_credit_alone_goes_but_a_paragraph_ending_with_one_stays() -
     body = body_of(page(article_extra=f"<p>{closing}</p><p>{credit}</p>"))
     assert "backed a second crossing" in body
     assert "Roe from the capital" not in body
+
+
+def test_a_linked_section_heading_over_running_text_is_kept_but_a_teaser_headline_goes() -> None:
+    sections = "".join(
+        f'<h2 id="s{i}"><a href="#s{i}">{name}</a></h2>'
+        f"<p>{PARAS[i]} {PARAS[(i + 1) % 4]}</p>"
+        for i, name in enumerate(["The crossing today", "What the terminal changes", "Who pays for it"])
+    )
+    teasers = "".join(
+        f'<h3><a href="/news/{i}">Harbour story number {i} from last week</a></h3><p>A short summary.</p>'
+        for i in range(3)
+    )
+    body = body_of(page(article_extra=sections + "<h2>More from the harbour</h2>" + teasers))
+    assert "The crossing today" in body and "What the terminal changes" in body
+    assert "Harbour story number 1" not in body
