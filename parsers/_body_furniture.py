@@ -19,7 +19,10 @@ not a site's wording, and most act only at the edges of the body, where such blo
 - status notes at the edges: "This is a breaking news story - more to follow", "This story
   will be updated": the story speaking about itself as an item;
 - a kicker or byline opening the body: a first block of a few words with no sentence in it,
-  followed by running text (the label over the headline, "By Jane Doe | Reporter").
+  followed by running text (the label over the headline, "By Jane Doe | Reporter");
+- the readers' comments under the story, when their section carries no class that names it:
+  cut at a block that is only the section's label ("Comments", "12 Responses"), below most
+  of the body's text (``comments_start``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["furniture_reason"]
+__all__ = ["comments_start", "furniture_reason"]
 
 _WORD = re.compile(r"\w+")
 
@@ -119,3 +122,27 @@ def _is_kicker(text: str, following: str) -> bool:
     if not words or len(words) > _KICKER_WORDS or _SENTENCE_END.search(text) or "\n" in text:
         return False
     return len(following) >= 120 and bool(_SENTENCE_END.search(following))
+
+
+# --- the readers' comments after the story ------------------------------------------------
+# A block that is only the comment section's label ("Comments", "12 Responses", "Kommentare"):
+# what follows it are the readers' posts. An early one is a button among the share links; one
+# with a colon ("Response:") labels a part of the text (an interview's answer).
+_COMMENTS_LABEL = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses|replies|reactions|kommentare?|commentaires?|comentarios?|"
+    r"commenti|reacties|kommentarer|leave a (?:comment|reply)|join the discussion)\s*(?:\(\d+\))?\s*$",
+    re.IGNORECASE,
+)
+_LABEL_MAX = 40
+_STORY_BEFORE = 0.4  # at least this share of the body's characters above the label
+
+
+def comments_start(texts: Sequence[str]) -> int | None:
+    """Index of the block that opens the readers' comments under the story, or None."""
+    total = sum(len(t) for t in texts)
+    above = 0
+    for i, text in enumerate(texts):
+        if i and len(text) <= _LABEL_MAX and above >= _STORY_BEFORE * total and _COMMENTS_LABEL.match(text):
+            return i
+        above += len(text)
+    return None

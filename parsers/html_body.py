@@ -28,7 +28,8 @@ Cascade (comments carry the same numbers):
    heading that repeats the article's title (``_body_vote``); and when neither found text,
    trafilatura with its own fallbacks (``_body_peers``), before giving up;
 8. furniture inside the story's container: consent placeholders, script state, calls to
-   the reader and status notes at the edges, a kicker over the text (``_body_furniture``);
+   the reader and status notes at the edges, a kicker over the text, the readers' comments
+   under a "Comments" label (``_body_furniture``);
 9. optionally, the standfirst put back.
 
 Set ``_DEBUG`` to a list to collect ``(stage, text)`` for everything dropped (bench/dev).
@@ -50,7 +51,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from parsers._body_clean import preclean
-from parsers._body_furniture import furniture_reason
+from parsers._body_furniture import comments_start, furniture_reason
 from parsers._body_peers import readability_paragraphs, trafilatura_paragraphs
 from parsers._body_region import Region, find_region, region_blocks
 from parsers._body_scripts import embedded_story, script_payloads
@@ -210,6 +211,10 @@ _REGION_EVIDENCE = 600
 
 def _without_furniture(blocks: list[_Block]) -> list[_Block]:
     texts = [b.text for b in blocks]
+    if (cut := comments_start(texts)) is not None:
+        if _DEBUG is not None:
+            _DEBUG.extend(("comments", text) for text in texts[cut:])
+        blocks, texts = blocks[:cut], texts[:cut]
     kept = []
     for i, block in enumerate(blocks):
         reason = furniture_reason(texts, i)

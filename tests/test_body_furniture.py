@@ -94,3 +94,15 @@ def test_the_country_in_capitals_is_not_the_publication_speaking() -> None:
     )
     assert _reason(closing, -1) is None
     assert _reason("Follow us for more news on the harbour.", -1) == "call-to-reader"
+
+
+def test_the_readers_comments_under_the_story_are_cut_at_their_label() -> None:
+    from parsers._body_furniture import comments_start
+
+    posts = ["Great piece, thank you.", "I live by the harbour and the ferry was always late, sadly."]
+    assert comments_start([*STORY, "12 Comments", *posts]) == len(STORY)
+    assert comments_start([*STORY, "Kommentare (2)", *posts]) == len(STORY)
+    # a "Comment" button among the share links above the story is no comment section
+    assert comments_start([STORY[0][:40], "Comment", *STORY]) is None
+    # a label that introduces a part of the text is no comment section
+    assert comments_start([*STORY, "Response:", *posts]) is None

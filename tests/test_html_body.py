@@ -373,3 +373,13 @@ def test_a_linked_section_heading_over_running_text_is_kept_but_a_teaser_headlin
     body = body_of(page(article_extra=sections + "<h2>More from the harbour</h2>" + teasers))
     assert "The crossing today" in body and "What the terminal changes" in body
     assert "Harbour story number 1" not in body
+
+
+def test_readers_comments_under_a_comments_label_are_not_the_story() -> None:
+    comments = (
+        "<h3>Comments</h3>"
+        "<p>Sam wrote on Tuesday: I have lived here for years and the ferry was always late, so good riddance.</p>"
+        "<p>Kim wrote on Wednesday: The fishing fleet deserves better than this, and the council knows it well.</p>"
+    )
+    body = body_of(page(article_extra=comments))
+    assert body.split("\n\n") == PARAS
