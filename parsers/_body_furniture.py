@@ -15,7 +15,7 @@ not a site's wording, and most act only at the edges of the body, where such blo
 - calls to the reader at the body's edges: "Got a story? Get in touch ...", "For more
   stories like this, check our news page.": a short block in which the publication
   addresses the reader (we/our/us + you/imperative; "US" in capitals is the country) about
-  contacting, following or reading more, with no reporting in it;
+  contacting, following or reading more, with no reporting in it ("we contacted ..." is);
 - status notes at the edges: "This is a breaking news story - more to follow", "This story
   will be updated": the story speaking about itself as an item;
 - a kicker or byline opening the body: a first block of a few words with no sentence in it,
@@ -63,7 +63,7 @@ _STATE_PAIR = re.compile(
 _WE = re.compile(r"\b(?:we|our|us|uns|unser\w*|wir|nous|notre|nos|nuestr\w*|nos)\b", re.IGNORECASE)
 _COUNTRY = "US"  # "us" in capitals is the country ("the latest US technology company"), not the publication
 _CALL = re.compile(
-    r"\b(?:get in touch|contact|e-?mail|send (?:us|your|in)|tip|story\?|got a|have a|know something|"
+    r"\b(?:get in touch|contact(?!ed)|e-?mail|send (?:us|your|in)|tip|story\?|got a|have a|know something|"
     r"for more|more stories|more news|check (?:out )?our|visit our|follow|sign up|subscribe|download|"
     r"kontakt|schreiben sie|mehr (?:news|nachrichten|zum)|folgen sie|abonnier)",
     re.IGNORECASE,

@@ -106,3 +106,9 @@ def test_the_readers_comments_under_the_story_are_cut_at_their_label() -> None:
     assert comments_start([STORY[0][:40], "Comment", *STORY]) is None
     # a label that introduces a part of the text is no comment section
     assert comments_start([*STORY, "Response:", *posts]) is None
+
+
+def test_a_closing_line_reporting_who_was_asked_for_comment_is_the_story() -> None:
+    closing = "The company said it does not comment on rumours. We've contacted the council and will report back."
+    assert _reason(closing, -1) is None
+    assert _reason("Contact our newsroom if you know more about the ferry.", -1) == "call-to-reader"
