@@ -383,3 +383,15 @@ def test_readers_comments_under_a_comments_label_are_not_the_story() -> None:
     )
     body = body_of(page(article_extra=comments))
     assert body.split("\n\n") == PARAS
+
+
+def test_code_keeps_the_tokens_its_highlighter_classes_as_comments_or_tags() -> None:
+    code = (
+        '<pre><code class="language-bash hljs"><span class="hljs-comment"># start a repository here</span>\n'
+        'git init\n<span class="hljs-comment"># stage every change for the next commit</span>\ngit add -A</code></pre>'
+    )
+    body = body_of(page(article_extra=code))
+    assert "# start a repository here" in body and "# stage every change" in body and "git add -A" in body
+    # outside code the same class word still names the readers' comments
+    tree = parse_html(page(page_extra='<div class="comments"><p>Reader wrote: nice.</p></div>'))
+    assert any("Reader wrote" in el.text_content() for el in preclean(tree))
