@@ -15,8 +15,8 @@ Cascade (comments carry the same numbers):
 3. trafilatura's main extractor in fast mode (its readability/justext fallbacks are
    slow; step 5 is ours), rendered block by block;
 4. block filters: the title repeated as a heading, link-only teasers (but not a linked
-   section heading over running text), link lists, byline/dateline/credit lines, promo,
-   paywall and cross-link lines;
+   section heading over running text), link lists, byline/dateline/credit lines, a post's
+   taxonomy line ("Tags: ..."), promo, paywall and cross-link lines;
 5. region check: when the extractor missed most of the region (wrong box, one chunk of
    a story split around ads) or dumped the whole page, extract the region alone, else
    render it ourselves; (5b) when the DOM holds no story at all, the story's markup
@@ -536,9 +536,34 @@ def _is_boilerplate(block: _Block) -> bool:
     return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered) or _credit_only(lowered))
 
 
+# A post's taxonomy line: a label, then terms ("Tags: Chicken, Moroccan, slow-cooker",
+# "Filed under: Sports | Chess"), none of them a sentence.
+_TAXONOMY = re.compile(
+    r"^\W*(?:categories|category|tags?|tagged(?: as| with)?|filed under|topics?|posted in|"
+    r"kategorien|schlagw\u00f6rter|themen|cat\u00e9gories|mots[- ]cl\u00e9s|etiquetas|categor\u00edas)\s*:",
+    re.IGNORECASE,
+)
+_TERMS = re.compile(r"[,|;\n]")
+_TERM_MAX = 60
+
+
+def _is_taxonomy(text: str) -> bool:
+    label = _TAXONOMY.match(text)
+    if label is None:
+        return False
+    terms = text[label.end() :].strip()
+    # a sentence is no list of terms ("Topics: the council discussed three matters, ..."); an
+    # ellipsis or "?!" ends a term or a list cut short
+    if _SENTENCE_END.search(terms) or terms.endswith(".") and not terms.endswith("..."):
+        return False
+    return all(len(term.strip()) <= _TERM_MAX for term in _TERMS.split(terms))
+
+
 def _drop_reason(block: _Block, titles: set[str]) -> str | None:
     if block.kind in ("p", "head") and _is_title(block.text, titles):
         return "title"
+    if block.kind == "p" and _is_taxonomy(block.text):
+        return "taxonomy"
     # a paragraph or heading that is one link is a teaser for another page
     if block.link_density > 0.8 and (block.kind == "head" or block.kind == "p" and len(block.text) < 150):
         return "teaser"

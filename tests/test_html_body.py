@@ -395,3 +395,18 @@ def test_code_keeps_the_tokens_its_highlighter_classes_as_comments_or_tags() -> 
     # outside code the same class word still names the readers' comments
     tree = parse_html(page(page_extra='<div class="comments"><p>Reader wrote: nice.</p></div>'))
     assert any("Reader wrote" in el.text_content() for el in preclean(tree))
+
+
+@pytest.mark.parametrize("line", [
+    "Tags: ferries, harbour, council budget",
+    "Filed under: Local News | Transport",
+    "Categories: Harbour, Politics, Hate It or Love It?!, You Can't Be Serious...",
+])
+def test_a_posts_taxonomy_line_goes(line: str) -> None:
+    body = body_of(page(article_extra=f"<p>{line}</p>"))
+    assert body.split("\n\n") == PARAS
+
+
+def test_a_paragraph_that_starts_like_a_taxonomy_label_but_is_a_sentence_stays() -> None:
+    line = "Topics: the council discussed three matters, the ferry, the bridge and the budget."
+    assert line in body_of(page(article_extra=f"<p>{line}</p>"))
