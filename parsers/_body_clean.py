@@ -13,7 +13,8 @@ word must equal a vocabulary entry, so "shared-content" or "adrail" do not read 
 furniture. An element that holds the title heading, an ``<article>`` or ``<main>``, or
 a large share of the page's text is never dropped: sites put modifier classes such as
 "has-comments" on the very container of the story, and broken markup can leave the
-whole story inside an unclosed ``<aside>``.
+whole story inside an unclosed ``<aside>``. Nor is anything inside ``<pre>`` or ``<code>``,
+where a syntax highlighter's classes name token kinds ("hljs-comment").
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ _ARIA = re.compile(r"\b(?:share|related|newsletter|comments|advertisement|cookie
 _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _CANDIDATES = etree.XPath("//*[@class or @id or @role or @aria-label]")
 _HOLDS_STORY = etree.XPath("boolean(.//article | .//main | .//h1)")
+# inside code, class names are a highlighter's token kinds ("hljs-comment", "token tag"), not furniture
+_IN_CODE = etree.XPath("//pre//*[@class] | //code//*[@class]")
 # a box with more than this share of the page's text is a layout wrapper, whatever its name
 _MAX_SHARE = 0.3
 
@@ -92,6 +95,7 @@ def preclean(tree: Any, *, keep: Any = None) -> list[Any]:
     protected = set(keep.iterancestors()) | {keep} if keep is not None else set()
     page_chars = len(tree.text_content()) or 1
     seen: dict[tuple[str | None, ...], bool] = {}
+    protected.update(_IN_CODE(tree))
     for el in _CANDIDATES(tree):
         if el.tag in ("html", "body", "article", "main") or el in protected or el.getparent() is None:
             continue

@@ -8,17 +8,21 @@ not a site's wording, and most act only at the edges of the body, where such blo
   reader agrees to load a third party's content ("Empfohlener redaktioneller Inhalt ...
   Ich bin damit einverstanden", "Ein Klick für den Datenschutz", "This content is provided
   by ... enable cookies"): a short block that speaks of consent/privacy *and* of external
-  content or loading it; dropped wherever it sits, since embeds sit mid-story;
+  content or loading it ("external" next to what is loaded: content, a server, a video);
+  dropped wherever it sits, since embeds sit mid-story;
 - state dumps: a page's script state printed as text ("showPaywall: false isSubscriber:
   false"): a block made of ``identifier: value`` pairs with programmer's identifiers;
 - calls to the reader at the body's edges: "Got a story? Get in touch ...", "For more
   stories like this, check our news page.": a short block in which the publication
-  addresses the reader (we/our/us + you/imperative) about contacting, following or reading
-  more, with no reporting in it;
+  addresses the reader (we/our/us + you/imperative; "US" in capitals is the country) about
+  contacting, following or reading more, with no reporting in it ("we contacted ..." is);
 - status notes at the edges: "This is a breaking news story - more to follow", "This story
   will be updated": the story speaking about itself as an item;
 - a kicker or byline opening the body: a first block of a few words with no sentence in it,
-  followed by running text (the label over the headline, "By Jane Doe | Reporter").
+  followed by running text (the label over the headline, "By Jane Doe | Reporter");
+- the readers' comments under the story, when their section carries no class that names it:
+  cut at a block that is only the section's label ("Comments", "12 Responses"), below most
+  of the body's text (``comments_start``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["furniture_reason"]
+__all__ = ["comments_start", "furniture_reason"]
 
 _WORD = re.compile(r"\w+")
 
@@ -38,9 +42,13 @@ _CONSENT = re.compile(
     r"consentement|accepter|j'accepte|consentimiento|aceptar|acconsent|accett|toestemming|akkoord|"
     r"samtycke|godkänn|samtykke|zgod",
 )
+# "extern" only before what is loaded ("externe Inhalte", "external content"): "external power"
+# in a story about psychology is no embed
 _EXTERNAL = re.compile(
-    r"extern|drittanbieter|dritter|third[- ]part|provided by|nachladen|anzeigen|inhalt(?:e)? (?:von|aus)|"
-    r"embedded|embed|external|load(?:ing)? (?:this|the) content|view this content|"
+    r"extern\w*\s+(?:\w+\s+)?(?:inhalt|content|contenu|conteni|contenut|inhoud|innhold|inneh|media|medien|dienst|"
+    r"service|server|plattform|platform|anbieter|provider|video|site|seite|web)|"
+    r"drittanbieter|dritter|third[- ]part|provided by|nachladen|nachgeladen|anzeigen|inhalt(?:e)? (?:von|aus)|"
+    r"embedded|embed|load(?:ing)? (?:this|the) content|view this content|"
     r"contenu (?:externe|tiers)|contenido externo|contenuto esterno|externe inhoud|ekstern|externt|"
     r"redaktioneller inhalt|ein klick",
 )
@@ -53,8 +61,9 @@ _STATE_PAIR = re.compile(
 
 # --- calls to the reader, status notes ----------------------------------------------------
 _WE = re.compile(r"\b(?:we|our|us|uns|unser\w*|wir|nous|notre|nos|nuestr\w*|nos)\b", re.IGNORECASE)
+_COUNTRY = "US"  # "us" in capitals is the country ("the latest US technology company"), not the publication
 _CALL = re.compile(
-    r"\b(?:get in touch|contact|e-?mail|send (?:us|your|in)|tip|story\?|got a|have a|know something|"
+    r"\b(?:get in touch|contact(?!ed)|e-?mail|send (?:us|your|in)|tip|story\?|got a|have a|know something|"
     r"for more|more stories|more news|check (?:out )?our|visit our|follow|sign up|subscribe|download|"
     r"kontakt|schreiben sie|mehr (?:news|nachrichten|zum)|folgen sie|abonnier)",
     re.IGNORECASE,
@@ -83,7 +92,7 @@ def furniture_reason(texts: Sequence[str], index: int) -> str | None:
     if edge and len(text) <= _EDGE_MAX and not _QUOTED.search(text):
         if _STATUS.search(text):
             return "status-note"
-        if _CALL.search(text) and _WE.search(text):
+        if _CALL.search(text) and any(m.group() != _COUNTRY for m in _WE.finditer(text)):
             return "call-to-reader"
     if index == 0 and len(texts) > 1 and _is_kicker(text, texts[1]):
         return "kicker"
@@ -113,3 +122,27 @@ def _is_kicker(text: str, following: str) -> bool:
     if not words or len(words) > _KICKER_WORDS or _SENTENCE_END.search(text) or "\n" in text:
         return False
     return len(following) >= 120 and bool(_SENTENCE_END.search(following))
+
+
+# --- the readers' comments after the story ------------------------------------------------
+# A block that is only the comment section's label ("Comments", "12 Responses", "Kommentare"):
+# what follows it are the readers' posts. An early one is a button among the share links; one
+# with a colon ("Response:") labels a part of the text (an interview's answer).
+_COMMENTS_LABEL = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses|replies|reactions|kommentare?|commentaires?|comentarios?|"
+    r"commenti|reacties|kommentarer|leave a (?:comment|reply)|join the discussion)\s*(?:\(\d+\))?\s*$",
+    re.IGNORECASE,
+)
+_LABEL_MAX = 40
+_STORY_BEFORE = 0.4  # at least this share of the body's characters above the label
+
+
+def comments_start(texts: Sequence[str]) -> int | None:
+    """Index of the block that opens the readers' comments under the story, or None."""
+    total = sum(len(t) for t in texts)
+    above = 0
+    for i, text in enumerate(texts):
+        if i and len(text) <= _LABEL_MAX and above >= _STORY_BEFORE * total and _COMMENTS_LABEL.match(text):
+            return i
+        above += len(text)
+    return None

@@ -29,6 +29,14 @@ check: ours when readability found nothing (but a short post of a few sentences 
 holds among other things is readability's), or when the two share almost nothing (one of
 them took a wrong box, and ours has the title, region and furniture filters behind it).
 
+Before all of these, the page's headline: the text printed right under the heading that
+repeats the article's title is the story's opening. When the peer opens there and ours does
+not, and the two are one text and a box (one lies inside the other: ours with an "about me"
+blurb before the post, or ours missing a lead split from the rest by a side rail) or two
+different boxes (they share almost nothing), the peer is the article. Only the headline's
+place in the page counts, not its words (``opens_under``); where the two overlap in part,
+the rules below decide.
+
 No rule looks at a site, a URL or a page's words; only at shingle overlap and at the shape
 of the text (paragraph length, sentence punctuation).
 """
@@ -40,8 +48,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 __all__ = [
-    "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "disjoint", "doubtful", "prose_chars",
-    "shingles",
+    "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "disjoint", "doubtful", "opens_under",
+    "prose_chars", "shingles",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -89,10 +97,13 @@ def doubtful(ours: Sequence[str]) -> bool:
     return sum(len(p) for p in ours) < SHORT or prose_chars(ours) < EMPTY
 
 
-def choose(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
-    """``("ours" | "peer", paragraphs)``: the candidate the agreement rules pick."""
+def choose(ours: list[str], peer: list[str], headline_next: str = "") -> tuple[str, list[str]]:
+    """``("ours" | "peer", paragraphs)``: the candidate the agreement rules pick.
+    ``headline_next``: the text under the page's title heading (``""`` when there is none)."""
     if not peer:
         return "ours", ours
+    if _headline_picks(ours, peer, headline_next) and _boxed(ours, peer):
+        return "peer", peer
     ours_len, peer_len = sum(len(p) for p in ours), sum(len(p) for p in peer)
     if ours_len < EMPTY or prose_chars(ours) < EMPTY:  # a blurb, or a menu: no running text
         if prose_chars(peer) > max(prose_chars(ours), 100) or not ours and peer_len >= EMPTY:
@@ -145,9 +156,37 @@ def closer(first: list[str], second: list[str], peer: list[str]) -> bool:
     return agreement(first) > agreement(second)
 
 
-def choose_unmarked(ours: list[str], peer: list[str]) -> tuple[str, list[str]]:
-    """The choice on a page without article markup: the peer first, ours as the check."""
+OPENING = 200  # characters of a candidate's start compared with the text under the headline
+UNDER = 0.6  # ... and this share of its shingles found there: it opens under the headline
+
+
+def opens_under(candidate: Sequence[str], headline_next: str) -> bool:
+    """``candidate`` starts where the page's headline is followed by text: most of its opening
+    shingles are in ``headline_next``, the text printed after the title heading."""
+    opening = shingles("\n".join(candidate)[:OPENING])
+    return bool(opening) and containment(opening, shingles(headline_next)) >= UNDER
+
+
+def _headline_picks(ours: list[str], peer: list[str], headline_next: str) -> bool:
+    """The peer opens under the headline and ours does not."""
+    return bool(headline_next) and opens_under(peer, headline_next) and not opens_under(ours, headline_next)
+
+
+def _boxed(ours: list[str], peer: list[str]) -> bool:
+    """The two candidates are one text and a box around or beside it: one lies inside the
+    other (a story with a box before it, or a story missing its opening), or they share
+    almost nothing (two different boxes)."""
+    theirs, mine = shingles("\n".join(peer)), shingles("\n".join(ours))
+    inside, holds = containment(theirs, mine), containment(mine, theirs)
+    return inside >= INSIDE or holds >= INSIDE or inside < DISAGREE and holds < DISAGREE
+
+
+def choose_unmarked(ours: list[str], peer: list[str], headline_next: str = "") -> tuple[str, list[str]]:
+    """The choice on a page without article markup: the peer first, ours as the check.
+    ``headline_next``: the text under the page's title heading (``""`` when there is none)."""
     ours_len, peer_len = sum(len(p) for p in ours), sum(len(p) for p in peer)
+    if peer and _headline_picks(ours, peer, headline_next) and _boxed(ours, peer):
+        return "peer", peer  # a short post under its headline, ours a box beside it
     if peer_len < EMPTY:
         # a short post: the peer's few sentences, when ours holds them among other things
         short_post = peer_len >= MIN_POST and _SENTENCE_END.search(peer[-1]) is not None

@@ -46,6 +46,24 @@ def parse_html(text: str) -> HtmlTree:
     if not stripped or max(stripped[0], stripped[-1]) >= 0x80 and not data.decode("utf-8", "surrogatepass").strip():
         raise EmptyDocument("page has no content")
     try:
-        return lxml.html.document_fromstring(data, parser=_PARSER)
+        tree = lxml.html.document_fromstring(data, parser=_PARSER)
+        if _runaway_title(tree):
+            tree = lxml.html.document_fromstring(_TITLE_OPEN.sub(b"", data, count=1), parser=_PARSER)
     except (etree.ParserError, ValueError, UnicodeError) as exc:
         raise EmptyDocument(f"page has no parsable HTML: {exc}") from exc
+    return tree
+
+
+# A <title> whose closing tag is lost (a page cut or garbled in transit: "<title>News - Intww.site...")
+# holds the rest of the page as its text, since a title's content is text up to "</title>", and
+# the page's body is then empty. Such a title is long and holds markup; parsed again without its
+# opening tag, the page's elements are elements again (its few words become stray text).
+_TITLE_OPEN = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
+_RUNAWAY_TITLE = 1000  # characters: no headline is this long
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+def _runaway_title(tree: HtmlTree) -> bool:
+    title = tree.find(".//title")
+    text = title.text if title is not None else None
+    return text is not None and len(text) > _RUNAWAY_TITLE and len(_MARKUP.findall(text, 0, 5000)) >= 3

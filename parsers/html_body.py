@@ -14,8 +14,9 @@ Cascade (comments carry the same numbers):
    step 3 was left out on 71 more of the 836 pages);
 3. trafilatura's main extractor in fast mode (its readability/justext fallbacks are
    slow; step 5 is ours), rendered block by block;
-4. block filters: the title repeated as a heading, link-only teasers, link lists,
-   byline/dateline/credit lines, promo, paywall and cross-link lines;
+4. block filters: the title repeated as a heading, link-only teasers (but not a linked
+   section heading over running text), link lists, byline/dateline/credit lines, a post's
+   taxonomy line ("Tags: ..."), promo, paywall and cross-link lines;
 5. region check: when the extractor missed most of the region (wrong box, one chunk of
    a story split around ads) or dumped the whole page, extract the region alone, else
    render it ourselves; (5b) when the DOM holds no story at all, the story's markup
@@ -23,10 +24,12 @@ Cascade (comments carry the same numbers):
 6. the page's own JSON-LD ``articleBody``, when whole: what trails after the story's
    last shared sentence is furniture;
 7. a second opinion, when there is no articleBody to check against: readability-lxml's
-   article, chosen over ours by agreement (``_body_vote``); and when neither found text,
+   article, chosen over ours by agreement and by which of the two opens right under the
+   heading that repeats the article's title (``_body_vote``); and when neither found text,
    trafilatura with its own fallbacks (``_body_peers``), before giving up;
 8. furniture inside the story's container: consent placeholders, script state, calls to
-   the reader and status notes at the edges, a kicker over the text (``_body_furniture``);
+   the reader and status notes at the edges, a kicker over the text, the readers' comments
+   under a "Comments" label (``_body_furniture``);
 9. optionally, the standfirst put back.
 
 Set ``_DEBUG`` to a list to collect ``(stage, text)`` for everything dropped (bench/dev).
@@ -48,7 +51,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from parsers._body_clean import preclean
-from parsers._body_furniture import furniture_reason
+from parsers._body_furniture import comments_start, furniture_reason
 from parsers._body_peers import readability_paragraphs, trafilatura_paragraphs
 from parsers._body_region import Region, find_region, region_blocks
 from parsers._body_scripts import embedded_story, script_payloads
@@ -78,6 +81,8 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     unmarked = None if _MARKED_ARTICLE(tree) else readability_paragraphs(tree)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
+    headline = _headline(tree, metadata)
+    headline_next = _text_after(headline) if headline is not None else ""
     payloads = script_payloads(tree)
     dropped = preclean(tree, keep=heading)  # 1 (also shrinks the tree: every later pass is faster)
     if _DEBUG is not None:
@@ -99,7 +104,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     if structured:  # 6
         blocks = _reconcile(blocks, structured)
     if corroborated is None and (not structured or sum(len(b.text) for b in blocks) < _MIN_CHARS):  # 7
-        blocks = _second_opinion(blocks, tree, titles, unmarked, overruled)
+        blocks = _second_opinion(blocks, tree, titles, unmarked, overruled, headline_next)
     blocks = _without_furniture(blocks)  # 8
     if standfirst:  # 9
         blocks = _with_lead(blocks, tree, metadata, heading)
@@ -206,6 +211,10 @@ _REGION_EVIDENCE = 600
 
 def _without_furniture(blocks: list[_Block]) -> list[_Block]:
     texts = [b.text for b in blocks]
+    if (cut := comments_start(texts)) is not None:
+        if _DEBUG is not None:
+            _DEBUG.extend(("comments", text) for text in texts[cut:])
+        blocks, texts = blocks[:cut], texts[:cut]
     kept = []
     for i, block in enumerate(blocks):
         reason = furniture_reason(texts, i)
@@ -226,6 +235,7 @@ def _second_opinion(
     titles: set[str],
     unmarked: list[str] | None,
     overruled: list[_Block] | None,
+    headline_next: str = "",
 ) -> list[_Block]:
     """readability-lxml's article against ours (``_body_vote``): always on a page that marks
     no article up (``unmarked`` holds readability's paragraphs then), else only when cheap
@@ -242,7 +252,8 @@ def _second_opinion(
             if _DEBUG is not None:
                 _DEBUG.append(("vote-extractor", str(len(overruled))))
             blocks, texts = overruled, [b.text for b in overruled]
-    who, _ = choose(texts, peer_texts) if unmarked is None else choose_unmarked(texts, peer_texts)
+    vote = choose if unmarked is None else choose_unmarked
+    who, _ = vote(texts, peer_texts, headline_next)
     if _TRACE is not None:
         _TRACE.append(dict(ours=texts, peer=peer_texts, who=who, unmarked=unmarked is not None))
     if who == "peer":
@@ -278,6 +289,62 @@ def _region_tree(region: Region) -> Any:
     root = lxml_html.Element("html")
     root.append(body)
     return root
+
+
+_HEADLINE_NEXT = 600  # characters of text read after the title heading
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _text_after(heading: Any, limit: int = _HEADLINE_NEXT) -> str:
+    """The text that follows ``heading`` in the page, in document order, up to ``limit``
+    characters: the heading's own tail, then its following siblings, then those of each
+    ancestor in turn (scripts and styles skipped)."""
+    parts: list[str] = []
+    size = 0
+
+    def add(text: str | None) -> bool:
+        nonlocal size
+        if text and not text.isspace():
+            parts.append(text)
+            size += len(text)
+        return size >= limit
+
+    node = heading
+    while node is not None:
+        if add(node.tail):
+            break
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str) and sibling.tag not in _NOT_TEXT:
+                if any(add(t) for t in _texts(sibling)):
+                    return " ".join(parts)
+            if add(sibling.tail):
+                return " ".join(parts)
+        node = node.getparent()
+    return " ".join(parts)
+
+
+def _texts(el: Any) -> Any:
+    """Text pieces inside ``el`` in document order, without scripts and styles."""
+    yield el.text
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            yield from _texts(child)
+        yield child.tail
+
+
+_OG_TITLE = etree.XPath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+
+
+def _headline(tree: Any, metadata: Any) -> Any:
+    """The heading that repeats the article's own title (the metadata's title, else the
+    page's og:title): not any ``<h1>``, which on many blogs is the site's name."""
+    title = getattr(metadata, "title", None) or next(iter(_OG_TITLE(tree)), None)
+    if not title or len(key := _key(str(title))) < 8:
+        return None
+    for heading in tree.iter("h1", "h2", "h3"):
+        if _is_title(heading.text_content(), {key}):
+            return heading
+    return None
 
 
 def _title_heading(tree: Any, titles: set[str]) -> Any:
@@ -412,7 +479,7 @@ _BOILERPLATE_START = re.compile(
     r"(?:à )?lire aussi|le(?:e|er) (?:también|más)|leia (?:também|mais)|leggi anche)",
 )
 _BOILERPLATE_ANY = re.compile(
-    r"newsletter|contributed to this report|additional reporting|^\(?reporting by|^editing by|"
+    r"newsletter|^\(?reporting by|^editing by|"
     r"^with files from|all rights reserved|^copyright\b|^©|\(c\) \d{4}|"
     r"for your personal,? non-commercial use|have a (?:news )?tip\?|^(?:write|email) to \w+.*\bat\b|"
     r"follow .{0,40} on (?:twitter|facebook|instagram)|in your inbox|"
@@ -442,6 +509,22 @@ _DATELINE = re.compile(
 )
 
 
+# A reporting credit ("Jane Doe contributed to this report", "(Additional reporting by ...)") is
+# furniture when the block holds nothing else: every sentence before it is a credit too ("Doe
+# reported from Paris."). Appended to the story's last paragraph, the paragraph stays.
+_REPORT_CREDIT = re.compile(r"contributed to this report|additional reporting")
+_CREDIT_WORDS = re.compile(r"\breport|\bwriters?\b|contribut|\bedit")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
+
+
+def _credit_only(lowered: str) -> bool:
+    match = _REPORT_CREDIT.search(lowered)
+    if match is None:
+        return False
+    sentences = _SENTENCE_END.split(lowered[: match.start()])[:-1]  # the last is the credit's own
+    return all(_CREDIT_WORDS.search(sentence) for sentence in sentences)
+
+
 def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) > 300 or block.kind not in ("p", "head"):
         return False
@@ -450,12 +533,37 @@ def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) < 90 and (_BYLINE.search(block.text) or _DATELINE.search(block.text)):
         return True
     lowered = block.text.lower()
-    return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered))
+    return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered) or _credit_only(lowered))
+
+
+# A post's taxonomy line: a label, then terms ("Tags: Chicken, Moroccan, slow-cooker",
+# "Filed under: Sports | Chess"), none of them a sentence.
+_TAXONOMY = re.compile(
+    r"^\W*(?:categories|category|tags?|tagged(?: as| with)?|filed under|topics?|posted in|"
+    r"kategorien|schlagw\u00f6rter|themen|cat\u00e9gories|mots[- ]cl\u00e9s|etiquetas|categor\u00edas)\s*:",
+    re.IGNORECASE,
+)
+_TERMS = re.compile(r"[,|;\n]")
+_TERM_MAX = 60
+
+
+def _is_taxonomy(text: str) -> bool:
+    label = _TAXONOMY.match(text)
+    if label is None:
+        return False
+    terms = text[label.end() :].strip()
+    # a sentence is no list of terms ("Topics: the council discussed three matters, ..."); an
+    # ellipsis or "?!" ends a term or a list cut short
+    if _SENTENCE_END.search(terms) or terms.endswith(".") and not terms.endswith("..."):
+        return False
+    return all(len(term.strip()) <= _TERM_MAX for term in _TERMS.split(terms))
 
 
 def _drop_reason(block: _Block, titles: set[str]) -> str | None:
     if block.kind in ("p", "head") and _is_title(block.text, titles):
         return "title"
+    if block.kind == "p" and _is_taxonomy(block.text):
+        return "taxonomy"
     # a paragraph or heading that is one link is a teaser for another page
     if block.link_density > 0.8 and (block.kind == "head" or block.kind == "p" and len(block.text) < 150):
         return "teaser"
@@ -478,10 +586,31 @@ def _clean_list(block: _Block) -> _Block:
     return _Block("list", "\n".join(kept), block.link_chars)
 
 
+_SECTION_PROSE = 300  # characters of running text under a linked heading: a section, not a teaser
+
+
+def _opens_section(blocks: list[_Block], reasons: list[str | None], at: int) -> bool:
+    """The heading at ``at`` is one link, but what follows it up to the next heading is running
+    text the filters keep: a section heading that links (to its own anchor, or to the place or
+    product a list article describes), not a teaser's headline over a one-line summary."""
+    section: list[str] = []
+    for block, reason in zip(blocks[at + 1 :], reasons[at + 1 :], strict=True):
+        if block.kind == "head":
+            # a section among sections: the body's last heading is as often a box's ("Follow us")
+            return prose_chars(section) >= _SECTION_PROSE
+        if reason is not None:
+            return False
+        section.append(block.text)
+    return False
+
+
 def _filter(blocks: list[_Block], titles: set[str]) -> list[_Block]:
     blocks = [_clean_list(b) if b.kind == "list" else b for b in blocks]
     blocks = [b for b in blocks if b.text]
     reasons = [_drop_reason(block, titles) for block in blocks]
+    for i, block in enumerate(blocks):
+        if reasons[i] == "teaser" and block.kind == "head" and _opens_section(blocks, reasons, i):
+            reasons[i] = None
     kept: list[_Block] = []
     for i, (block, reason) in enumerate(zip(blocks, reasons, strict=True)):
         # a heading over dropped teasers or link lists introduced them ("More stories")

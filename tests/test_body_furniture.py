@@ -74,3 +74,41 @@ def test_a_kicker_or_byline_opening_the_body_goes() -> None:
     assert _reason("By Jane Doe | Local reporter", 0) == "kicker"
     # a first paragraph that is a sentence is the story
     assert _reason("It was over in minutes.", 0) is None
+
+
+def test_a_story_paragraph_with_consent_words_in_another_sense_stays() -> None:
+    # "accepted" and "external" here are psychology, not a box asking to load a third party's content
+    paragraph = (
+        "Some people take risks to impress others and win external approval. Fear pushes them to be "
+        "accepted, admired or successful, the author writes, while love pushes them to help another."
+    )
+    assert _reason(paragraph, 1) is None
+    assert _reason("Ihre IP-Adresse wird dabei an externe Server übertragen. Mit Klick stimmen Sie zu "
+                   "(Einwilligung), dass die Grafik nachgeladen wird.", 1) == "consent-placeholder"
+
+
+def test_the_country_in_capitals_is_not_the_publication_speaking() -> None:
+    closing = (
+        "The maker became the latest US technology company to bow to regulators when it agreed to cut "
+        "the prices of music downloads on its UK website."
+    )
+    assert _reason(closing, -1) is None
+    assert _reason("Follow us for more news on the harbour.", -1) == "call-to-reader"
+
+
+def test_the_readers_comments_under_the_story_are_cut_at_their_label() -> None:
+    from parsers._body_furniture import comments_start
+
+    posts = ["Great piece, thank you.", "I live by the harbour and the ferry was always late, sadly."]
+    assert comments_start([*STORY, "12 Comments", *posts]) == len(STORY)
+    assert comments_start([*STORY, "Kommentare (2)", *posts]) == len(STORY)
+    # a "Comment" button among the share links above the story is no comment section
+    assert comments_start([STORY[0][:40], "Comment", *STORY]) is None
+    # a label that introduces a part of the text is no comment section
+    assert comments_start([*STORY, "Response:", *posts]) is None
+
+
+def test_a_closing_line_reporting_who_was_asked_for_comment_is_the_story() -> None:
+    closing = "The company said it does not comment on rumours. We've contacted the council and will report back."
+    assert _reason(closing, -1) is None
+    assert _reason("Contact our newsroom if you know more about the ferry.", -1) == "call-to-reader"

@@ -76,3 +76,25 @@ def test_disjoint_texts_share_almost_nothing() -> None:
     other = ["Sign up for our newsletter to receive the best stories of the week in your inbox every day."]
     assert disjoint(story, other)
     assert not disjoint(story, [story[0] + " " + other[0]])
+
+
+def test_the_candidate_opening_under_the_headline_wins_when_the_two_chose_different_boxes() -> None:
+    from parsers._body_vote import choose_unmarked, opens_under
+
+    post = ["via example.org", "A lamp that folds into a pocket, and it still lights the whole room."]
+    about = ["I write. I draw. I collect odd designs from around the web and share the best of them here."]
+    under = "via example.org A lamp that folds into a pocket, and it still lights the whole room. 0 comments Share"
+    assert opens_under(post, under) and not opens_under(about, under)
+    assert choose_unmarked(about, post, under) == ("peer", post)
+    assert choose(about, post, under) == ("peer", post)
+    # without a headline to anchor to, the short post is no evidence against ours
+    assert choose_unmarked(about, post)[0] == "ours"
+    # when ours is what follows the headline, ours stays
+    assert choose_unmarked(post, about, under)[0] == "ours"
+    # both open under the headline: the usual rules decide
+    assert choose(STORY, STORY[:1], " ".join(STORY[:1]))[0] == "ours"
+    # ours lost the story's opening (a lead split from the rest by a side rail): the peer
+    assert choose(STORY[1:], STORY)[0] == "ours"
+    assert choose(STORY[1:], STORY, STORY[0])[0] == "peer"
+    # the two overlap only in part (each has much the other lacks): no swap on the headline alone
+    assert choose(STORY[:5] + COMMENTS[:8], STORY[:1] + STORY[5:], " ".join(STORY[:1]))[0] == "ours"

@@ -51,3 +51,29 @@ def test_a_page_of_white_space_of_any_kind_is_empty() -> None:
         with pytest.raises(EmptyDocument):
             parse_html(text)
     assert parse_html("<p>\xa0x\xa0</p>").text_content() == "\xa0x\xa0"
+
+
+def test_a_title_that_never_closes_does_not_swallow_the_page() -> None:
+    from parsers import extract_article
+
+    story = "".join(
+        f"<p>Paragraph {i} of the story: the county board met on Monday night and agreed, after a long "
+        f"debate about costs, to rebuild the bridge over the creek by the spring of {2009 + i}.</p>"
+        for i in range(6)
+    )
+    menu = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(12))
+    # bytes lost in transit cut "</title>" and the head's end away: "<title>Board backs bri" + "w.site..."
+    page = (
+        '<html><head><title>Board backs briw.example.org/search.xml" />\n<script src="/a.js"></script>\n'
+        f'</head><body><ul class="nav">{menu}</ul><div id="story"><h1>Board backs bridge</h1>{story}</div>'
+        '<div class="footer"><p>&copy; 2008 The County Paper</p></div></body></html>'
+    )
+    tree = parse_html(page)
+    assert "rebuild the bridge" in "".join(tree.body.itertext())
+    body = extract_article(page.encode()).body
+    assert "Paragraph 0 of the story" in body and "Paragraph 5 of the story" in body
+    assert "<script" not in body and "Section 3" not in body
+    # a long title of plain text is a title, not a runaway one
+    long_title = "Board backs bridge " * 80
+    tree = parse_html(f"<html><head><title>{long_title}</title></head><body>{story}</body></html>")
+    assert tree.find(".//title").text == long_title

@@ -316,3 +316,97 @@ def test_unmarked_page_with_only_a_small_box_of_prose_goes_to_the_full_vote(monk
     body, stages = _stages(_unmarked_page(story, ""), monkeypatch)
     assert PARAS[0] in body
     assert "uncontested" not in stages
+
+
+def test_a_one_line_post_under_its_headline_beats_the_about_box_beside_it() -> None:
+    from parsers import extract_article
+
+    # a blog without article markup: the site's name is the <h1>, the sidebar (about box first)
+    # comes before the post, whose title is an <h2> over a picture and one short sentence
+    html = """<html><head><title>A lamp that folds into a pocket - Odd Designs</title>
+<meta property="og:title" content="A lamp that folds into a pocket"></head><body><div id="wrap">
+<div id="header"><h1><a href="/">Odd Designs</a></h1></div>
+<div class="sidebar"><div class="sidebar-block"><h2 class="name">Ann Lee (@OddDesigns)</h2>
+<p>I write. I draw. I teach design. And, 140 characters are not enough. Here I share the odd designs I find.</p>
+</div><div class="sidebar-block"><h2>Elsewhere</h2><ul class="links">
+<li><a href="http://social.example/odd">Odd Designs on Social</a></li>
+<li><a href="http://mag.example/top">Top design blogs of the year</a></li></ul></div></div>
+<div id="entries"><div class="back"><a href="/">&laquo; Back to blog</a></div>
+<div class="ec"><div class="entry text" id="postunit_1">
+<div class="editbox"><ul class="mini_commands"><li><a href="/edit/1">Edit</a></li>
+<li><a href="/tags/1">Tags</a></li></ul></div>
+<div class="minimeta"><a href="/lamp" class="timestamp"><span>12</span><span>Jul 2012</span></a></div>
+<div class="meta"><div class="inner-meta">July 12th, 4:01pm
+<span><a href="/lamp#notes">0 comments</a></span></div></div>
+<h2><a href="/lamp" rel="permalink">A lamp that folds into a pocket</a></h2>
+<div class="content" id="post_1"><div class="bookmarklet_entry"><a href="http://shop.example/lamp"><img src="l.jpg"></a>
+<p>It folds flat and still lights a whole room.  @OddDesigns</p></div></div><div class="clear"></div></div></div>
+<div class="post-details"><div class="info"><a href="http://social.example/share">Tweet</a>
+Posted <a href="/lamp"><span></span></a> by <a href="/users/1">Ann Lee</a></div></div>
+</div></div></body></html>"""
+    body = extract_article(html.encode()).body
+    assert "lights a whole room" in body
+    assert "I teach design" not in body
+
+
+def test_a_reporting_credit_alone_goes_but_a_paragraph_ending_with_one_stays() -> None:
+    closing = (
+        "The mayor also said the town backed a second crossing to the islands, to be built once the "
+        "terminal is open. (Additional reporting by Ann Lee)"
+    )
+    credit = "Doe reported from the harbour and Roe from the capital. Ann Lee contributed to this report."
+    body = body_of(page(article_extra=f"<p>{closing}</p><p>{credit}</p>"))
+    assert "backed a second crossing" in body
+    assert "Roe from the capital" not in body
+
+
+def test_a_linked_section_heading_over_running_text_is_kept_but_a_teaser_headline_goes() -> None:
+    sections = "".join(
+        f'<h2 id="s{i}"><a href="#s{i}">{name}</a></h2>'
+        f"<p>{PARAS[i]} {PARAS[(i + 1) % 4]}</p>"
+        for i, name in enumerate(["The crossing today", "What the terminal changes", "Who pays for it"])
+    )
+    teasers = "".join(
+        f'<h3><a href="/news/{i}">Harbour story number {i} from last week</a></h3><p>A short summary.</p>'
+        for i in range(3)
+    )
+    body = body_of(page(article_extra=sections + "<h2>More from the harbour</h2>" + teasers))
+    assert "The crossing today" in body and "What the terminal changes" in body
+    assert "Harbour story number 1" not in body
+
+
+def test_readers_comments_under_a_comments_label_are_not_the_story() -> None:
+    comments = (
+        "<h3>Comments</h3>"
+        "<p>Sam wrote on Tuesday: I have lived here for years and the ferry was always late, so good riddance.</p>"
+        "<p>Kim wrote on Wednesday: The fishing fleet deserves better than this, and the council knows it well.</p>"
+    )
+    body = body_of(page(article_extra=comments))
+    assert body.split("\n\n") == PARAS
+
+
+def test_code_keeps_the_tokens_its_highlighter_classes_as_comments_or_tags() -> None:
+    code = (
+        '<pre><code class="language-bash hljs"><span class="hljs-comment"># start a repository here</span>\n'
+        'git init\n<span class="hljs-comment"># stage every change for the next commit</span>\ngit add -A</code></pre>'
+    )
+    body = body_of(page(article_extra=code))
+    assert "# start a repository here" in body and "# stage every change" in body and "git add -A" in body
+    # outside code the same class word still names the readers' comments
+    tree = parse_html(page(page_extra='<div class="comments"><p>Reader wrote: nice.</p></div>'))
+    assert any("Reader wrote" in el.text_content() for el in preclean(tree))
+
+
+@pytest.mark.parametrize("line", [
+    "Tags: ferries, harbour, council budget",
+    "Filed under: Local News | Transport",
+    "Categories: Harbour, Politics, Hate It or Love It?!, You Can't Be Serious...",
+])
+def test_a_posts_taxonomy_line_goes(line: str) -> None:
+    body = body_of(page(article_extra=f"<p>{line}</p>"))
+    assert body.split("\n\n") == PARAS
+
+
+def test_a_paragraph_that_starts_like_a_taxonomy_label_but_is_a_sentence_stays() -> None:
+    line = "Topics: the council discussed three matters, the ferry, the bridge and the budget."
+    assert line in body_of(page(article_extra=f"<p>{line}</p>"))
