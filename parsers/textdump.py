@@ -91,6 +91,9 @@ ARTICLE_MIN = 1000  # ... and this long at least
 THREAD_POST = 24  # one post spans at most this many blocks (besides its reply/share chrome) between stamps
 ANNOUNCE_WORDS = 4  # a line ending in a colon with this many words announces a list
 LIST_MAX = 30  # an announced list holds at most this many items
+TABLE_RUN = 6  # a table has at least this many cells
+TABLE_FIGURES = 0.25  # ... and this share of them are figures
+TABLE_EDGE = 4  # a table reaches this many cells beyond its first and last figure (header row, last row's text)
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
 REPEATED = 3  # a short line seen this often is furniture
@@ -314,6 +317,7 @@ class _Block:
     kind: str = "text"  # text | date | byline | furniture | code
     sentence: bool = False  # a short block that is a whole sentence
     listed: bool = False  # an item of a list its paragraph announced
+    repeated: bool = False  # furniture only because the page prints it again and again
     consent: bool = False  # a consent notice (cookies, embedded content, personal data)
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
@@ -713,6 +717,60 @@ def _keep_announced_lists(blocks: list[_Block], labels: list[Label]) -> None:
                 break
             labels[j] = "good"
             item.listed = True
+
+
+def _figure(block: _Block) -> bool:
+    """A table cell of figures: "63", "85%", "+13.1%", "4.7 / 5", "$131"; a date or a clock time is a stamp."""
+    text = block.text
+    digits = sum(c.isdigit() for c in text)
+    if digits == 0 or digits < sum(c.isalpha() for c in text) or block.kind == "date":
+        return False
+    if any(word in _MONTHS for word in _words(text)):
+        return False  # "May 2012": an archive's month
+    return _TIME.search(text) is None and _find_date(text) is None
+
+
+def _cell(block: _Block, label: Label) -> bool:
+    """A line that may be a cell of a table: short, not prose the classifier kept, no chrome phrase."""
+    if label == "good" or _length(block.text) >= LENGTH_HIGH:
+        return False
+    return block.kind in ("text", "date") or (block.kind == "furniture" and block.repeated)
+
+
+def _keep_tables(blocks: list[_Block], labels: list[Label]) -> None:
+    """A data table rendered to text is a run of short cells, many of them figures; it is the article's.
+
+    A run of at least TABLE_RUN cell lines with no kept line between them, where
+    TABLE_FIGURES of them are figures, is marked as a list (neutral in step 6) and
+    kept: a menu or a related-links list has words, not figures.
+    """
+    # "1", "2", "3" numbering posts or teasers count them, however far apart: a count is no figure
+    counting, last = set(), 0
+    for k, block in enumerate(blocks):
+        if block.text.isdigit() and len(block.text) < 6:
+            if int(block.text) == last + 1:
+                counting.add(k)
+            last = int(block.text)
+    i = 0
+    while i < len(blocks):
+        if not _cell(blocks[i], labels[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and _cell(blocks[j], labels[j]):
+            j += 1
+        figures = [k for k in range(i, j) if k not in counting and _figure(blocks[k])]
+        if figures:
+            # the table spans its figures, its header row above them and the rest of its last row
+            run = range(max(i, figures[0] - TABLE_EDGE), min(j, figures[-1] + 1 + TABLE_EDGE))
+            # a gallery's "1 of 5" counters repeat a few figures over and over; a table's figures vary
+            varied = sum(min(2, n) for n in Counter(blocks[k].text for k in figures).values())
+            if len(run) >= TABLE_RUN and varied >= TABLE_FIGURES * len(run):
+                for k in run:
+                    labels[k] = "good"
+                    blocks[k].listed = True
+                    blocks[k].kind = "text"
+        i = j
 
 
 def _is_headline(block: _Block) -> bool:
@@ -1144,10 +1202,11 @@ def _analyse(text: str) -> _Analysis:
         _classify(block, stopwords)
         # a short line printed again and again ("Article content", "Remove ads") is page chrome
         if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
-            block.kind, block.label = "furniture", "bad"
+            block.kind, block.label, block.repeated = "furniture", "bad", True
     _spread_consent(blocks)
     labels = _revise(blocks)  # 5
     _keep_announced_lists(blocks, labels)
+    _keep_tables(blocks, labels)
     _demote_teasers(blocks, labels)
     _demote_threads(blocks, labels)
     start, end = _region(blocks, labels)  # 6
@@ -1166,7 +1225,8 @@ def clean_text_dump(text: str, *, url: str | None = None) -> Article:
     for i in range(*analysis.region):  # 8
         block = blocks[i]
         # a paragraph printed twice (print version, repeated caption) is kept once
-        if labels[i] == "good" and block.kind == "text" and i not in header.used and block.text not in seen:
+        repeat = block.text in seen and not block.listed  # list items and table cells may repeat
+        if labels[i] == "good" and block.kind == "text" and i not in header.used and not repeat:
             body.append(block.text)
             seen.add(block.text)
     published, tz_known = header.published if header.published else (None, False)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpora import CORPORA_DIR, body_scores, corpus_available, iter_pairs, load_corpus, render_as_text
-from parsers.textdump import _lines, _normalise, _wrapped_runs, clean_text_dump
+from parsers.textdump import _analyse, _lines, _normalise, _wrapped_runs, clean_text_dump
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf23a9dec83e2434.txt"
@@ -391,6 +391,41 @@ def test_list_inside_the_article_does_not_cut_it_short() -> None:
     text = page("Home", "News", *PARAGRAPHS[:2], "The cuts include:", *items, *PARAGRAPHS[2:], "Privacy policy")
     body = clean_text_dump(text).body
     assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
+
+
+def _table_rows(rows: list[tuple[str, str, str]]) -> list[str]:
+    """A data table as ``get_text("\\n")`` renders it: one cell a line, a header row first."""
+    return ["District", "Budget", "Change", *(cell for row in rows for cell in row)]
+
+
+# a figure printed three times reads as repeated chrome alone; inside a table it is a cell like the others
+TABLE = _table_rows(
+    [
+        ("North", "$4.2m", "+1.0%"),
+        ("South", "$3.9m", "-1.4%"),
+        ("East", "$5.0m", "+1.0%"),
+        ("West", "$2.7m", "+6.2%"),
+        ("Harbour", "$1.1m", "+1.0%"),
+        ("Airport", "$0.9m", "+1.7%"),
+    ]
+)
+
+
+def test_data_table_inside_the_article_is_kept() -> None:
+    # a table of figures between paragraphs is the article's: it neither cuts the article nor is dropped
+    text = page("Home", "News", *PARAGRAPHS[:2], *TABLE, *PARAGRAPHS[2:], "Privacy policy")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], *TABLE, *PARAGRAPHS[2:]])
+
+
+def test_lists_of_words_counters_or_months_are_no_table() -> None:
+    menu = ["Politics", "Business", "Science", "Health", "Sport", "Culture", "Travel", "Weather"]
+    gallery = [cell for _ in range(4) for cell in ("Image", "1", "of", "5", "Caption", "Close")]
+    posts = [cell for n in range(1, 6) for cell in (str(n), f"Reader {n}", "Great piece, thanks", "Reply")]
+    months = [f"{month} 2012 ({n})" for n, month in enumerate(["May", "June", "July", "August", "March"], 3)]
+    for lines in (menu, gallery, posts, months, TABLE):
+        blocks = _analyse(page("Home", "News", *PARAGRAPHS[:2], *lines, *PARAGRAPHS[2:])).blocks
+        tabled = [block.text for block in blocks if block.listed]
+        assert tabled == (TABLE if lines is TABLE else []), lines
 
 
 def test_list_announced_by_its_paragraph_is_kept() -> None:
