@@ -131,6 +131,7 @@ _RELATIVE_TIME = re.compile(
     r"|\bhace\s+\d+\s+(?:minutos?|horas?|días?|semanas?|meses?)\b",
     re.IGNORECASE,
 )
+_SHORT_DATE = re.compile(r"(?<![\d.])\d{1,2}([./-])\d{1,2}\1\d{2}(?![\d.])")  # "07.22.12", "7/22/12"
 _POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
 _STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
@@ -521,7 +522,7 @@ def _parse_date_line(text: str) -> tuple[datetime, bool] | None:
     fields = match.groupdict()
     month = _MONTHS[fields["month"].lower().rstrip(".")] if fields.get("month") else int(fields["mnum"])
     day = int(fields["day"])
-    if fields.get("sep") == "/" and month > 12 >= day:
+    if fields.get("sep") and month > 12 >= day:
         day, month = month, day  # US order, recognisable only when the day is over 12
     before, after = text[: match.start()], text[match.end() :]
     rest = before + " " + after
@@ -820,11 +821,12 @@ _WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thur
 
 
 def _clock_stamp(text: str) -> bool:
-    """A clock time with a month or weekday name but no year ("on Tuesday July 24, @02:22PM"): a post's stamp."""
+    """A clock time with a month or weekday name but no year ("on Tuesday July 24, @02:22PM") or with a short
+    numeric date ("07.22.12 at 20:33"): a post's stamp."""
     time_match = _TIME.search(text)
     if time_match is None or _time_of(time_match) is None:
         return False
-    return any(word in _MONTHS or word in _WEEKDAYS for word in _words(text))
+    return any(word in _MONTHS or word in _WEEKDAYS for word in _words(text)) or bool(_SHORT_DATE.search(text))
 
 
 def _signed(blocks: list[_Block], i: int) -> bool:

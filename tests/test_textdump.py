@@ -174,6 +174,7 @@ def test_furniture_words_inside_prose_are_kept() -> None:
             True,
         ),
         ("21.12.2016, 18:13 Uhr", datetime(2016, 12, 21, 18, 13), False),
+        ("12.21.2016", datetime(2016, 12, 21), False),  # month first, told by the day over 12
         ("Publié le 21 décembre 2016 à 18h13", datetime(2016, 12, 21, 18, 13), False),
         (
             "21 Dec 2016 18:13 +0300",
@@ -339,6 +340,16 @@ def test_comment_thread_after_the_article_is_dropped_even_when_longer(stamps: li
         *_comment_thread(stamps),
         "Leave a Reply",
     )
+    assert clean_text_dump(text).body == BODY
+
+
+def test_thread_stamped_with_short_numeric_dates_is_dropped() -> None:
+    # "07.22.12 at 20:33": no month name, a two-digit year; posts of two paragraphs are no teaser list
+    posts = []
+    for n in range(8):
+        posts += [str(n + 1), ["ann_k", "Bob Stone"][n % 2], f"03.0{3 + n // 4}.24 at {10 + n}:{10 + n}"]
+        posts += [f"Reply number {n}: {REPLY}", f"And a second thought, number {n}: {REPLY}"]
+    text = page("City council passes budget", "By Jane Doe on March 3, 2024", *PARAGRAPHS, "8 comments", *posts)
     assert clean_text_dump(text).body == BODY
 
 
