@@ -131,6 +131,12 @@ _RELATIVE_TIME = re.compile(
     r"|\bhace\s+\d+\s+(?:minutos?|horas?|días?|semanas?|meses?)\b",
     re.IGNORECASE,
 )
+# "firefighter jeff said,", "Paula @ example.org says:", "Bob schrieb:": a post's head line in a thread without times
+_POSTER_LINE = re.compile(
+    r"^\S.{0,60}?\s(?:said|says|wrote|writes|replied|schreibt|schrieb|meint|a écrit|écrit|dice|dijo|escribió"
+    r"|ha scritto|scrive|escreveu|disse|schreef|skrev|napisał)\s?[:,]?$",
+    re.IGNORECASE,
+)
 _SHORT_DATE = re.compile(r"(?<![\d.])\d{1,2}([./-])\d{1,2}\1\d{2}(?![\d.])")  # "07.22.12", "7/22/12"
 _POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
@@ -868,7 +874,8 @@ def _drop_article_stamp(blocks: list[_Block], at: list[int]) -> list[int]:
 def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """A comment thread stamps every post with a time line of one shape; the article has one such line.
 
-    A stamp is a date line with a clock time, or a short relative time ("3 hours ago").
+    A stamp is a date line with a clock time, a short relative time ("3 hours ago"), or
+    a poster line ("Ann said,", "Bob schrieb:") where a thread prints no time.
 
     When THREAD_STAMPS or more date lines that state a clock time share a shape and
     follow each other within THREAD_POST blocks, the text between the first and the
@@ -882,6 +889,8 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
             len(block.text) < FURNITURE_LINE and (_RELATIVE_TIME.search(block.text) or _clock_stamp(block.text))
         ):
             stamps.setdefault(_shape(block.text), []).append(i)
+        elif _POSTER_LINE.match(block.text):
+            stamps.setdefault("poster", []).append(i)  # "Ann said,": a post without a time stamp
     # distance counts the blocks that are not chrome: a post's reply, share and vote lines do not part it
     # from the next post
     rank = list(accumulate(block.kind != "furniture" for block in blocks))

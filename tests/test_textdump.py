@@ -353,6 +353,14 @@ def test_thread_stamped_with_short_numeric_dates_is_dropped() -> None:
     assert clean_text_dump(text).body == BODY
 
 
+def test_thread_of_posts_headed_by_poster_lines_without_times_is_dropped() -> None:
+    posts = []
+    for n, head in enumerate(["firefighter jeff said,", "Paula @ example.org says:", "Bob schrieb:", "dan said,"] * 2):
+        posts += [head, f"Reply number {n}: {REPLY}", f"And a second thought, number {n}: {REPLY}"]
+    text = page("City council passes budget", *PARAGRAPHS, "8 users responded", *posts, "Leave your reply below")
+    assert clean_text_dump(text).body == BODY
+
+
 def test_forum_thread_with_chrome_between_posts_is_dropped() -> None:
     # a forum prints each post's poster line, a clock stamp without a year, and a row of reply/share
     # lines; one long post parts the stamps in two groups, both of which are posts
