@@ -204,6 +204,14 @@ def _privacy_terms(text: str) -> int:
     return len({name for match in _PRIVACY.finditer(text) for name, value in match.groupdict().items() if value})
 
 
+# a picture's credit line ("Foto: dpa", "(Image credit: NASA)"), and a caption ending in one ("... (Picture: PA)")
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:photo|photograph|picture|image|foto|fotó|bild|imagen|immagine|kuva|credit)s?(?: credits?)?\s*:\s*\w",
+    re.IGNORECASE,
+)
+_CREDITED_CAPTION = re.compile(
+    r"\((?:photo|photograph|picture|image|foto|bild|imagen)s?(?: credits?)?\s*:[^()]{1,60}\)$", re.IGNORECASE
+)
 _COPYRIGHT = re.compile(r"\u00a9|\([cC]\) ?\d{4}|\b[Aa]ll [Rr]ights [Rr]eserved\b|\b[Cc]opyright\b|\bCOPYRIGHT\b")
 
 # The most frequent function words of the languages news pages are written in;
@@ -601,6 +609,8 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
     if length < LENGTH_HIGH and (
         _CALL_TO_ACTION.search(text)
         or _COPYRIGHT.search(text)
+        or _CREDIT_LINE.search(text)
+        or _CREDITED_CAPTION.search(text)
         or (length < FURNITURE_LINE and _furniture_phrases(text) > 0)
     ):
         block.kind, block.label = "furniture", "bad"
@@ -644,6 +654,17 @@ def _spread_consent(blocks: list[_Block]) -> None:
             block = blocks[j]
             if block.kind == "text" and _length(block.text) < LENGTH_HIGH and _privacy_terms(block.text):
                 block.kind, block.label = "furniture", "bad"
+
+
+def _drop_captions(blocks: list[_Block]) -> None:
+    """A picture's caption stands straight above its credit line ("Foto: dpa"), closer than paragraphs stand."""
+    gaps = sorted(b.gap for b in blocks if b.label == "good")
+    usual = gaps[len(gaps) // 4] if gaps else 2
+    for i in range(1, len(blocks)):
+        block, above = blocks[i], blocks[i - 1]
+        if block.gap < max(1, usual) and _CREDIT_LINE.search(block.text) and above.kind == "text":
+            if _length(above.text) < LENGTH_HIGH:
+                above.kind, above.label = "furniture", "bad"
 
 
 # 5. context -----------------------------------------------------------------------------------------------
@@ -1215,6 +1236,7 @@ def _analyse(text: str) -> _Analysis:
         if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
             block.kind, block.label, block.repeated = "furniture", "bad", True
     _spread_consent(blocks)
+    _drop_captions(blocks)
     labels = _revise(blocks)  # 5
     _keep_announced_lists(blocks, labels)
     _keep_tables(blocks, labels)

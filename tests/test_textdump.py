@@ -149,6 +149,18 @@ def test_embed_consent_placeholder_inside_the_article_is_dropped() -> None:
     assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], data, *PARAGRAPHS[2:]])
 
 
+def test_picture_captions_and_credit_lines_are_dropped() -> None:
+    caption = "The mayor speaks to reporters outside the town hall after the vote on Tuesday."
+    pictures = [
+        [caption + "\nFoto: Jane Roe, dpa"],  # a caption with its credit on the next line
+        ["(Image credit: City of Springfield)"],
+        ["Council members leave the chamber after the late-night session (Picture: PA)"],
+    ]
+    for picture in pictures:
+        text = page("Home", "News", PARAGRAPHS[0], *picture, *PARAGRAPHS[1:], "Privacy policy")
+        assert clean_text_dump(text).body == BODY, picture
+
+
 def test_furniture_words_inside_prose_are_kept() -> None:
     prose = (
         "Readers who subscribe to the paper will notice that the share of advertising has fallen, the "
