@@ -96,6 +96,7 @@ TABLE_FIGURES = 0.25  # ... and this share of them are figures
 TABLE_EDGE = 4  # a table reaches this many cells beyond its first and last figure (header row, last row's text)
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
+TEASER_COHESION = 0.35  # ... and its units share fewer of their words than an article's sections do
 REPEATED = 3  # a short line seen this often is furniture
 FURNITURE_LINE = 100  # a line shorter than this holding a furniture phrase is furniture
 # Step 6 costs, in characters: what a non-paragraph block, and each blank line
@@ -247,6 +248,8 @@ _STOPWORDS = {
         "id": "dan di yang untuk dengan ini itu dari dalam tidak akan pada juga ke",
     }.items()
 }
+
+_ALL_STOPWORDS = frozenset().union(*_STOPWORDS.values())
 
 _LABEL_WORDS = frozenset(
     """
@@ -832,11 +835,26 @@ def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:
         if teaser:
             run.append(unit)
             continue
-        if len(run) >= TEASER_RUN:
+        if len(run) >= TEASER_RUN and _cohesion(blocks, run) < TEASER_COHESION:
             for _, goods in run:
                 for j in goods:
                     labels[j] = "bad"
         run = []
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _words(text) if len(w) >= 4 and not w.isdigit() and w not in _ALL_STOPWORDS}
+
+
+def _cohesion(blocks: list[_Block], run: list[tuple[int, list[int]]]) -> float:
+    """How much the units of a headline + summary run share their words: an article's sections speak of one
+    subject, a teaser list's stories of many."""
+    texts = {blocks[h].text + " " + " ".join(blocks[j].text for j in goods) for h, goods in run}  # repeats once
+    sets = [_content_words(text) for text in texts]
+    if len(sets) < TEASER_RUN:
+        return 0.0
+    seen = Counter(word for words in sets for word in words)
+    return sum(sum(seen[w] > 1 for w in words) / max(1, len(words)) for words in sets) / len(sets)
 
 
 def _shape(text: str) -> str:

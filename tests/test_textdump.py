@@ -512,29 +512,40 @@ def test_site_banner_first_line_is_not_the_title() -> None:
     assert article.body == BODY
 
 
+# other stories of the site: each of its own subject
+STORIES = [
+    ("Storm closes mountain roads", "Heavy snowfall blocked three passes overnight and drivers were told to wait."),
+    ("Local bakery wins national prize", "Judges praised the sourdough loaves baked by a family firm since 1962."),
+    ("Museum reopens after repairs", "Visitors returned to galleries restored after water damage last winter."),
+    ("Striker signs two-year contract", "The forward scored eleven goals last season and stays with the club."),
+]
+
+
 def test_teaser_list_after_the_article_is_dropped() -> None:
-    teasers = []
-    for n in range(4):
-        teasers += [
-            f"Headline of another story number {n} on the site",
-            f"A one-paragraph summary of story {n} that reads like prose and ends with a full stop, "
-            "so only its place in a list gives it away.",
-        ]
+    teasers = [line for story in STORIES for line in story]
     article = clean_text_dump(page(*PARAGRAPHS, "More from the site", *teasers))
     assert article.body == BODY
 
 
 def test_teaser_list_with_headlines_cut_to_fit_is_dropped() -> None:
     # teaser boxes cut their headlines mid-phrase ("..."): a cut headline is a headline, not a sentence
-    teasers = []
-    for n in range(4):
-        teasers += [
-            f"Council approves plan {n} for the harbour and the...",
-            f"A one-paragraph summary of story {n} that reads like prose and ends with a full stop, "
-            "so only its place in a list gives it away.",
-        ]
+    teasers = [line for headline, summary in STORIES for line in (headline + " as the...", summary)]
     article = clean_text_dump(page(*PARAGRAPHS, *teasers))
     assert article.body == BODY
+
+
+def test_sections_of_one_subject_with_one_paragraph_each_are_kept() -> None:
+    # subheading + one paragraph, again and again, is also how a guide is written; its sections share their
+    # subject's words where a teaser list's stories share none
+    sections = [
+        ("Bus routes", "The council budget protects city bus services for residents and freezes transport fares."),
+        ("Public libraries", "The council budget protects city library services for residents and adds hours."),
+        ("City parks", "The council budget protects city park services for residents and plants new trees."),
+        ("Swimming pools", "The council budget protects city pool services for residents and repairs two pools."),
+    ]
+    lines = [line for section in sections for line in section]
+    article = clean_text_dump(page("Home", "News", *PARAGRAPHS[:2], *lines, *PARAGRAPHS[2:], "Privacy policy"))
+    assert all(line in article.body for line in lines)
 
 
 def test_short_sentence_beside_the_article_is_kept() -> None:
