@@ -91,6 +91,8 @@ ARTICLE_MIN = 1000  # ... and this long at least
 THREAD_POST = 24  # one post spans at most this many blocks (besides its reply/share chrome) between stamps
 ANNOUNCE_WORDS = 4  # a line ending in a colon with this many words announces a list
 LIST_MAX = 30  # an announced list holds at most this many items
+LIST_RUN = 5  # a list of entries of one shape right after the article has this many entries at least
+LIST_SHARE = 0.8  # ... and this share of its lines have that shape
 TABLE_RUN = 6  # a table has at least this many cells
 TABLE_FIGURES = 0.25  # ... and this share of them are figures
 TABLE_EDGE = 4  # a table reaches this many cells beyond its first and last figure (header row, last row's text)
@@ -1051,6 +1053,38 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
     return segments[lo][1], segments[hi][2]
 
 
+def _trailing_list(blocks: list[_Block], labels: list[Label], end: int) -> int:
+    """A list of entries of one shape ("June 9 – Tampa, FL @ Arena") right after the article, under at most one
+    heading, is the article's (tour dates, a schedule, results); the region grows over it."""
+    i = end
+    if i < len(blocks) and blocks[i].kind == "text" and not _TERMINAL.search(blocks[i].text):
+        i += 1  # its heading
+
+    def item(k: int) -> bool:
+        block = blocks[k]
+        return block.kind in ("text", "date") and labels[k] != "good" and _length(block.text) < LENGTH_HIGH
+
+    if i >= len(blocks) or not item(i):
+        return end
+    shape = _shape(blocks[i].text)
+    if len(shape.split()) < 3 or "0" not in shape:
+        return end  # "a" alone is a menu's shape; entries of a schedule or results have figures and parts
+    last, misses, j = i, 0, i + 1
+    while j < len(blocks) and item(j) and misses < 2:
+        if _shape(blocks[j].text) == shape:
+            last, misses = j, 0
+        else:
+            misses += 1
+        j += 1
+    same = sum(_shape(blocks[k].text) == shape for k in range(i, last + 1))
+    if same < LIST_RUN or same < LIST_SHARE * (last + 1 - i):
+        return end
+    for k in range(end, last + 1):
+        labels[k] = "good"
+        blocks[k].listed = True
+    return last + 1
+
+
 # 7. header ------------------------------------------------------------------------------------------------
 
 
@@ -1261,6 +1295,7 @@ def _analyse(text: str) -> _Analysis:
     _demote_teasers(blocks, labels)
     _demote_threads(blocks, labels)
     start, end = _region(blocks, labels)  # 6
+    end = _trailing_list(blocks, labels, end)
     return _Analysis(blocks, labels, (start, end), _header(blocks, start))  # 7
 
 

@@ -459,6 +459,28 @@ def test_lists_of_words_counters_or_months_are_no_table() -> None:
         assert tabled == (TABLE if lines is TABLE else []), lines
 
 
+def test_list_of_entries_of_one_shape_after_the_article_is_kept() -> None:
+    dates = [
+        f"June {n} – {city}, {state} @ {hall} Arena"
+        for n, (city, state, hall) in enumerate(
+            [
+                ("Tampa", "FL", "Harbour"),
+                ("Raleigh", "NC", "Pine"),
+                ("Camden", "NJ", "River"),
+                ("Denver", "CO", "Peak"),
+                ("Houston", "TX", "Star"),
+                ("Phoenix", "AZ", "Sun"),
+            ],
+            3,
+        )
+    ]
+    text = page("Home", "News", *PARAGRAPHS, "Tour dates", *dates, "Home", "Sport", "Weather", "Privacy policy")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS, "Tour dates", *dates])
+    # a menu after the article has one shape too, but a bare one
+    text = page(*PARAGRAPHS, "Sections", "Home", "Sport", "Weather", "Travel", "Culture", "Science")
+    assert clean_text_dump(text).body == BODY
+
+
 def test_list_announced_by_its_paragraph_is_kept() -> None:
     # items without stopwords or punctuation read as chrome alone; the colon before them says they are the article's
     items = [
