@@ -140,6 +140,7 @@ _POSTER_LINE = re.compile(
     r"|ha scritto|scrive|escreveu|disse|schreef|skrev|napisał)\s?[:,]?$",
     re.IGNORECASE,
 )
+_NAMED_POSTER = re.compile(r"\b(?:by|von|par|por|di)\s+\w", re.IGNORECASE)  # "written by pete, October 24, 2012"
 _SHORT_DATE = re.compile(r"(?<![\d.])\d{1,2}([./-])\d{1,2}\1\d{2}(?![\d.])")  # "07.22.12", "7/22/12"
 _POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
@@ -915,7 +916,7 @@ def _drop_article_stamp(blocks: list[_Block], at: list[int]) -> list[int]:
 def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """A comment thread stamps every post with a time line of one shape; the article has one such line.
 
-    A stamp is a date line with a clock time, a short relative time ("3 hours ago"), or
+    A stamp is a date line with a clock time or naming its poster, a short relative time ("3 hours ago"), or
     a poster line ("Ann said,", "Bob schrieb:") where a thread prints no time.
 
     When THREAD_STAMPS or more date lines that state a clock time share a shape and
@@ -926,7 +927,7 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """
     stamps: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
-        if (block.kind == "date" and _TIME.search(block.text)) or (
+        if (block.kind == "date" and (_TIME.search(block.text) or _NAMED_POSTER.search(block.text))) or (
             len(block.text) < FURNITURE_LINE and (_RELATIVE_TIME.search(block.text) or _clock_stamp(block.text))
         ):
             stamps.setdefault(_shape(block.text), []).append(i)

@@ -365,6 +365,15 @@ def test_thread_stamped_with_short_numeric_dates_is_dropped() -> None:
     assert clean_text_dump(text).body == BODY
 
 
+def test_thread_stamped_with_dates_naming_their_posters_is_dropped() -> None:
+    # "written by pete, October 24, 2012": no clock time, but the poster's name on the date line
+    posts = []
+    for n in range(6):
+        posts += [f"written by reader{n}, March {4 + n}, 2024", f"Reply number {n}: {REPLY}", f"Also, {n}: {REPLY}"]
+    text = page("City council passes budget", "March 3, 2024", *PARAGRAPHS, "Comments (6)", *posts)
+    assert clean_text_dump(text).body == BODY
+
+
 def test_thread_of_posts_headed_by_poster_lines_without_times_is_dropped() -> None:
     posts = []
     for n, head in enumerate(["firefighter jeff said,", "Paula @ example.org says:", "Bob schrieb:", "dan said,"] * 2):
