@@ -74,7 +74,7 @@ STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
 PRIVACY_TERMS = 2  # a block using this many kinds of data-protection terms is a consent wall or placeholder
-CONSENT_REACH = 3  # a consent placeholder's lines stand this close to its notice
+CONSENT_REACH = 4  # a consent placeholder's lines stand this close to its notice
 SHORT_SENTENCE_WORDS = 5  # a line under LENGTH_LOW with this many words and a sentence end may be prose
 WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
 # A run of at least WRAP_RUN lines with no blank line between is hard-wrapped prose when WRAP_FULL of its lines
@@ -652,13 +652,30 @@ def _spread_consent(blocks: list[_Block]) -> None:
     """The lines of a consent placeholder around its notice ("I agree that content from X is shown") are chrome.
 
     A line naming one data-protection term is chrome when a consent notice (a
-    block of PRIVACY_TERMS kinds of terms) stands within CONSENT_REACH blocks.
+    block of PRIVACY_TERMS kinds of terms) stands within CONSENT_REACH blocks; so
+    is every line between such lines (the placeholder's "click to show it" text)
+    and the short unpunctuated line on either side of them (its heading, its
+    "allow content" button).
     """
     notices = [i for i, block in enumerate(blocks) if block.kind == "furniture" and block.consent]
     for i in notices:
+        marked = [i]
         for j in range(max(0, i - CONSENT_REACH), min(len(blocks), i + CONSENT_REACH + 1)):
             block = blocks[j]
             if block.kind == "text" and _length(block.text) < LENGTH_HIGH and _privacy_terms(block.text):
+                block.kind, block.label = "furniture", "bad"
+                marked.append(j)
+            elif block.kind == "furniture" and _privacy_terms(block.text):
+                marked.append(j)
+        first, last = min(marked), max(marked)
+        inside = [j for j in range(first, last + 1) if _length(blocks[j].text) < LENGTH_HIGH]
+        if len(inside) < last + 1 - first:
+            continue  # a paragraph between them: the article around an embed, not one placeholder
+        edges = [j for j in (first - 1, last + 1) if 0 <= j < len(blocks)]
+        for j in [*inside, *edges]:
+            block = blocks[j]
+            short_edge = _length(block.text) < LENGTH_LOW and not _TERMINAL.search(block.text)
+            if block.kind == "text" and (first <= j <= last or short_edge):
                 block.kind, block.label = "furniture", "bad"
 
 

@@ -149,6 +149,22 @@ def test_embed_consent_placeholder_inside_the_article_is_dropped() -> None:
     assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], data, *PARAGRAPHS[2:]])
 
 
+def test_whole_consent_placeholder_is_dropped_with_its_heading_and_buttons() -> None:
+    # the placeholder's heading, its "click to show" line and its buttons name no data-protection term;
+    # they stand between and beside the lines that do
+    placeholder = [
+        "Recommended editorial content",
+        "At this point you will find external content from a video platform that complements the article.",
+        "You can show it with one click and hide it again.",
+        "Allow video content",
+        "I agree that content from the video platform is shown to me.",
+        "Personal data may be transmitted to third-party platforms. More in our privacy policy.",
+        "Link to the video",
+    ]
+    text = page("Home", "News", *PARAGRAPHS[:2], *placeholder, *PARAGRAPHS[2:], "About")
+    assert clean_text_dump(text).body == BODY
+
+
 def test_picture_captions_and_credit_lines_are_dropped() -> None:
     caption = "The mayor speaks to reporters outside the town hall after the vote on Tuesday."
     pictures = [
