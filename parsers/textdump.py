@@ -107,6 +107,7 @@ BAD_COST = 30
 BAD_LENGTH_SHARE = 0.5
 SHORT_GOOD_COST = 10
 GAP_COST = 5
+EDGE_SLACK = 2  # lines kept by context join the run at its edges across gaps this much deeper than usual
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
 # a neighbouring run joins the article's run when it earns this share of the dip between them: an
 # article cut by a list or a table it holds is several runs with shallow dips between
@@ -1068,7 +1069,18 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
             lo, grown = lo - 1, True
         if hi + 1 < len(segments) and joins(segments[hi + 1], segments[hi][2], segments[hi + 1][1]):
             hi, grown = hi + 1, True
-    return segments[lo][1], segments[hi][2]
+    start, end = segments[lo][1], segments[hi][2]
+
+    # lines kept by their context (a short lead sentence, a closing credit, a list) cost a little in the scan,
+    # which leaves them out at either edge of the run: they join unless a deep gap parts them from it
+    def joins_edge(i: int, gap: int) -> bool:
+        return labels[i] == "good" and blocks[i].kind == "text" and gap <= usual_gap + EDGE_SLACK
+
+    while start > 0 and joins_edge(start - 1, blocks[start].gap):
+        start -= 1
+    while end < len(blocks) and joins_edge(end, blocks[end].gap):
+        end += 1
+    return start, end
 
 
 def _trailing_list(blocks: list[_Block], labels: list[Label], end: int) -> int:

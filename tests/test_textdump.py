@@ -595,6 +595,14 @@ def test_sections_of_one_subject_with_one_paragraph_each_are_kept() -> None:
     assert all(line in article.body for line in lines)
 
 
+def test_short_lines_kept_by_context_at_the_edges_of_the_article_are_kept() -> None:
+    # a closing line too short to weigh anything, after the last paragraph, is the article's; the menu after a
+    # deep gap is not
+    credit = "Some information for this report was provided by agencies."
+    text = page("Home", "News", *PARAGRAPHS, credit) + "\n" * 12 + page("Sport", "Weather", "Travel")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS, credit])
+
+
 def test_short_sentence_beside_the_article_is_kept() -> None:
     # too short for the classifier alone, but a whole sentence next to the article's prose
     closing = "It was the first vote of the new council in the city."
