@@ -1073,12 +1073,21 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
 
     # lines kept by their context (a short lead sentence, a closing credit, a list) cost a little in the scan,
     # which leaves them out at either edge of the run: they join unless a deep gap parts them from it
-    def joins_edge(i: int, gap: int) -> bool:
-        return labels[i] == "good" and blocks[i].kind == "text" and gap <= usual_gap + EDGE_SLACK
+    def joins_edge(i: int, gap: int, step: int) -> bool:
+        block = blocks[i]
+        if labels[i] != "good" or block.kind != "text" or gap > usual_gap + EDGE_SLACK:
+            return False
+        if block.label != "short" or block.listed or (block.sentence and not _TRUNCATED.search(block.text)):
+            return True  # (a headline cut to fit a teaser box ends like a sentence)
+        # a short line took its side from its neighbours, which a thread or teaser demotion may have turned since
+        k = i + step
+        while 0 <= k < len(blocks) and blocks[k].label == "short":
+            k += step
+        return 0 <= k < len(blocks) and labels[k] == "good"
 
-    while start > 0 and joins_edge(start - 1, blocks[start].gap):
+    while start > 0 and joins_edge(start - 1, blocks[start].gap, -1):
         start -= 1
-    while end < len(blocks) and joins_edge(end, blocks[end].gap):
+    while end < len(blocks) and joins_edge(end, blocks[end].gap, 1):
         end += 1
     return start, end
 
