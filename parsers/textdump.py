@@ -107,6 +107,7 @@ BAD_COST = 30
 BAD_LENGTH_SHARE = 0.5
 SHORT_GOOD_COST = 10
 GAP_COST = 5
+CREDIT_WORDS = 7  # a photographer/agency credit line is this short
 EDGE_SLACK = 2  # lines kept by context join the run at its edges across gaps this much deeper than usual
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
 # a neighbouring run joins the article's run when it earns this share of the dip between them: an
@@ -168,7 +169,9 @@ _FURNITURE_PHRASES = """
     | most read | most popular | most viewed | trending | top stories | latest news | all rights reserved
     | copyright | skip to content | skip to main content | back to top | comment | comments
     | leave a comment | leave a reply | click here | learn more | download the app | download our app
-    | image caption | photo credit | getty images
+    | image caption | photo credit | getty images | email address | your inbox | junk folder | spam folder
+    | min read | minute read | minutes read | reading time | lesedauer | lesezeit | temps de lecture
+    | tiempo de lectura
     | jetzt lesen | anmelden | abonnieren | teilen | werbung | anzeige | mehr zum thema | kommentare
     | s'abonner | abonnez-vous | partager | publicité | lire aussi | suscríbete | suscribete | compartir
     | publicidad | lee también | leggi anche | condividi | pubblicità
@@ -214,6 +217,12 @@ _CREDIT_LINE = re.compile(
     r"^\(?(?:photo|photograph|picture|image|foto|fotó|bild|imagen|immagine|kuva|credit)s?(?: credits?)?\s*:\s*\w",
     re.IGNORECASE,
 )
+# "Friso Gentsch/dpa", "(Adel Hana/Associated Press)", "IMAGO/Nico Herbertz": a photographer and an agency
+_AGENCY = (
+    r"(?:AP|AFP|Reuters|dpa|DPA|Getty(?: Images)?|EPA|Associated Press|Bloomberg|IMAGO|Imago|Pool|Unsplash|Pexels"
+    r"|Shutterstock|iStock|AAP|ANP|ANSA|EFE|Keystone|KEYSTONE|TASS|Xinhua|PA|Alamy|NTB|Ritzau|APA|Belga)"
+)
+_AGENCY_CREDIT = re.compile(r"^\(?(?:[^,.!?/]{1,40}/\s?)+[^,.!?/]{0,40}\b" + _AGENCY + r"\b|^\(?" + _AGENCY + r"\s?/")
 _CREDITED_CAPTION = re.compile(
     r"\((?:photo|photograph|picture|image|foto|bild|imagen)s?(?: credits?)?\s*:[^()]{1,60}\)$", re.IGNORECASE
 )
@@ -616,7 +625,7 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
     if length < LENGTH_HIGH and (
         _CALL_TO_ACTION.search(text)
         or _COPYRIGHT.search(text)
-        or _CREDIT_LINE.search(text)
+        or _credit_line(text)
         or _CREDITED_CAPTION.search(text)
         or (length < FURNITURE_LINE and _furniture_phrases(text) > 0)
     ):
@@ -678,6 +687,13 @@ def _spread_consent(blocks: list[_Block]) -> None:
             short_edge = _length(block.text) < LENGTH_LOW and not _TERMINAL.search(block.text)
             if block.kind == "text" and (first <= j <= last or short_edge):
                 block.kind, block.label = "furniture", "bad"
+
+
+def _credit_line(text: str) -> bool:
+    """A picture's credit: "Foto: dpa", "(Image credit: NASA)", "Friso Gentsch/dpa"."""
+    if _CREDIT_LINE.search(text):
+        return True
+    return len(text.split()) <= CREDIT_WORDS and "," not in text and bool(_AGENCY_CREDIT.search(text))
 
 
 def _drop_captions(blocks: list[_Block]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpora import CORPORA_DIR, body_scores, corpus_available, iter_pairs, load_corpus, render_as_text
-from parsers.textdump import _analyse, _lines, _normalise, _wrapped_runs, clean_text_dump
+from parsers.textdump import _analyse, _credit_line, _lines, _normalise, _wrapped_runs, clean_text_dump
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf23a9dec83e2434.txt"
@@ -115,12 +115,23 @@ def test_menu_lines_are_dropped() -> None:
         "Advertisement",
         "We use cookies to improve your experience.",
         "© 2024 Example Media. All rights reserved.",
+        "A welcome email is on its way. If you don't see it, please check your junk folder.",
+        "Lesedauer: 4 Minuten",
+        "5 min read",
+        "(Jane Roe/Associated Press)",
+        "Friso Gentsch/dpa",
     ],
 )
 def test_share_newsletter_and_footer_lines_are_dropped(furniture: str) -> None:
     article = clean_text_dump(page(*PARAGRAPHS[:2], furniture, *PARAGRAPHS[2:], furniture))
     assert furniture not in article.body
     assert article.body == BODY
+
+
+def test_slashes_without_an_agency_are_no_credit_line() -> None:
+    assert _credit_line("Ohad Zwigenberg / Pool via Reuters") and _credit_line("IMAGO/Nico Herbertz")
+    for line in ("AR/VR", "Midtown / Automobile Alley", "N/A", "SOC 2/ISO report, retention schedule, DPA"):
+        assert not _credit_line(line), line
 
 
 def test_cookie_consent_notice_is_dropped_even_when_long() -> None:
