@@ -23,26 +23,31 @@ jusText, run as a numbered pipeline of small pure steps:
    stand-in) and a small vocabulary of furniture phrases and all-caps calls to
    action; short lines repeated three times or more are furniture; consent
    walls and embed placeholders (several kinds of data-protection terms) are
-   furniture at any length, and so are the one-term lines beside them; date
-   and byline lines are recognised here, and short lines that are whole
-   sentences are marked.
+   furniture at any length, and so are the lines beside and between them;
+   picture credits ("Foto: dpa", "Jane Roe/AP") and a caption set tight above
+   a labelled credit line ("Foto: ...") are furniture; date and byline lines are recognised here,
+   and short lines that are whole sentences are marked.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
    decided neighbours (jusText's revision step; a short whole sentence needs
    only one good neighbour), keep the items of a list that a prose line ending
-   in a colon announces, then demote teaser lists (runs of headline +
-   one-paragraph summary units; a headline cut to fit with "..." counts) and
-   comment threads (posts stamped by time lines of one shape, close together
-   but for their reply/share chrome, naming their posters).
+   in a colon announces and the cells of a data table (a run of short lines, a
+   quarter of them varied figures), then demote teaser lists (runs of headline
+   + one-paragraph units whose units share few words; a headline cut to fit
+   with "..." counts) and comment threads (posts stamped by time lines of one
+   shape or headed by poster lines, close together but for their reply/share
+   chrome, naming their posters).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
    length, others and blank-line gaps deeper than the page's usual one cost,
-   code listings and announced list items are neutral), grown over shallow
-   dips to runs beside it, which drops menus, teasers, comments and footers
-   away from the article.
+   code listings, tables and announced list items are neutral), grown over
+   shallow dips to runs beside it and over the lines kept by context at its
+   edges, which drops menus, teasers, comments and footers away from the
+   article; a list of entries of one shape right after it (tour dates) joins.
 7. **header**: read title (from the first line when it is the page's
    ``<title>``, else the header lines above the body), section, source,
    publication time and byline from the lines just above the region.
 8. **assemble**: body = the region's good blocks minus the metadata lines and
-   repeats, one paragraph per block, separated by one blank line.
+   repeated paragraphs (list items and table cells may repeat), one paragraph
+   per block, separated by one blank line.
 
 Everything is a pure function of the input text; odd input (empty, binary,
 one huge line) yields an Article with whatever could be recovered, never an
