@@ -1090,10 +1090,15 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
             lo, grown = lo - 1, True
         if hi + 1 < len(segments) and joins(segments[hi + 1], segments[hi][2], segments[hi + 1][1]):
             hi, grown = hi + 1, True
-    start, end = segments[lo][1], segments[hi][2]
+    return segments[lo][1], segments[hi][2]
 
-    # lines kept by their context (a short lead sentence, a closing credit, a list) cost a little in the scan,
-    # which leaves them out at either edge of the run: they join unless a deep gap parts them from it
+
+def _edges(blocks: list[_Block], labels: list[Label], start: int, end: int) -> tuple[int, int]:
+    """The run grown over the lines kept by their context at its edges (a short lead sentence, a closing
+    credit, a list): they cost a little in the scan, which leaves them out, so they join unless a deep gap
+    parts them from the run."""
+    usual_gap = _usual_gap(blocks)
+
     def joins_edge(i: int, gap: int, step: int) -> bool:
         block = blocks[i]
         if labels[i] != "good" or block.kind != "text" or gap > usual_gap + EDGE_SLACK:
@@ -1354,9 +1359,11 @@ def _analyse(text: str) -> _Analysis:
     _keep_tables(blocks, labels)
     _demote_teasers(blocks, labels)
     _demote_threads(blocks, labels)
-    start, end = _region(blocks, labels)  # 6
+    core, end = _region(blocks, labels)  # 6
+    start, end = _edges(blocks, labels, core, end)
     end = _trailing_list(blocks, labels, end)
-    return _Analysis(blocks, labels, (start, end), _header(blocks, start))  # 7
+    # the header lines stand above the run's core: a short line that joined at its top may be one of them
+    return _Analysis(blocks, labels, (start, end), _header(blocks, core))  # 7
 
 
 def clean_text_dump(text: str, *, url: str | None = None) -> Article:
