@@ -23,26 +23,31 @@ jusText, run as a numbered pipeline of small pure steps:
    stand-in) and a small vocabulary of furniture phrases and all-caps calls to
    action; short lines repeated three times or more are furniture; consent
    walls and embed placeholders (several kinds of data-protection terms) are
-   furniture at any length, and so are the one-term lines beside them; date
-   and byline lines are recognised here, and short lines that are whole
-   sentences are marked.
+   furniture at any length, and so are the lines beside and between them;
+   picture credits ("Foto: dpa", "Jane Roe/AP") and a caption set tight above
+   a labelled credit line ("Foto: ...") are furniture; date and byline lines are recognised here,
+   and short lines that are whole sentences are marked.
 5. **context**: resolve ``short`` and ``neargood`` blocks by their nearest
    decided neighbours (jusText's revision step; a short whole sentence needs
    only one good neighbour), keep the items of a list that a prose line ending
-   in a colon announces, then demote teaser lists (runs of headline +
-   one-paragraph summary units; a headline cut to fit with "..." counts) and
-   comment threads (posts stamped by time lines of one shape, close together
-   but for their reply/share chrome, naming their posters).
+   in a colon announces and the cells of a data table (a run of short lines, a
+   quarter of them varied figures), then demote teaser lists (runs of headline
+   + one-paragraph units whose units share few words; a headline cut to fit
+   with "..." counts) and comment threads (posts stamped by time lines of one
+   shape or headed by poster lines, close together but for their reply/share
+   chrome, naming their posters).
 6. **region**: keep the maximum-sum run of blocks (good blocks earn their
    length, others and blank-line gaps deeper than the page's usual one cost,
-   code listings and announced list items are neutral), grown over shallow
-   dips to runs beside it, which drops menus, teasers, comments and footers
-   away from the article.
+   code listings, tables and announced list items are neutral), grown over
+   shallow dips to runs beside it and over the lines kept by context at its
+   edges, which drops menus, teasers, comments and footers away from the
+   article; a list of entries of one shape right after it (tour dates) joins.
 7. **header**: read title (from the first line when it is the page's
    ``<title>``, else the header lines above the body), section, source,
    publication time and byline from the lines just above the region.
 8. **assemble**: body = the region's good blocks minus the metadata lines and
-   repeats, one paragraph per block, separated by one blank line.
+   repeated paragraphs (list items and table cells may repeat), one paragraph
+   per block, separated by one blank line.
 
 Everything is a pure function of the input text; odd input (empty, binary,
 one huge line) yields an Article with whatever could be recovered, never an
@@ -74,7 +79,7 @@ STOPWORDS_HIGH = 0.8
 MIN_PAGE_STOPWORDS = 0.15
 MAX_FRAGMENT_DENSITY = 0.5
 PRIVACY_TERMS = 2  # a block using this many kinds of data-protection terms is a consent wall or placeholder
-CONSENT_REACH = 3  # a consent placeholder's lines stand this close to its notice
+CONSENT_REACH = 4  # a consent placeholder's lines stand this close to its notice
 SHORT_SENTENCE_WORDS = 5  # a line under LENGTH_LOW with this many words and a sentence end may be prose
 WRAPPED_LINE = 50  # a line this long that stops mid-sentence may be hard-wrapped prose
 # A run of at least WRAP_RUN lines with no blank line between is hard-wrapped prose when WRAP_FULL of its lines
@@ -91,8 +96,14 @@ ARTICLE_MIN = 1000  # ... and this long at least
 THREAD_POST = 24  # one post spans at most this many blocks (besides its reply/share chrome) between stamps
 ANNOUNCE_WORDS = 4  # a line ending in a colon with this many words announces a list
 LIST_MAX = 30  # an announced list holds at most this many items
+LIST_RUN = 5  # a list of entries of one shape right after the article has this many entries at least
+LIST_SHARE = 0.8  # ... and this share of its lines have that shape
+TABLE_RUN = 6  # a table has at least this many cells
+TABLE_FIGURES = 0.25  # ... and this share of them are figures
+TABLE_EDGE = 4  # a table reaches this many cells beyond its first and last figure (header row, last row's text)
 TEASER_RUN = 3  # this many headline + one-summary units in a row make a teaser list
 TEASER_MAX = 400  # a teaser's summary is shorter than this
+TEASER_COHESION = 0.35  # ... and its units share fewer of their words than an article's sections do
 REPEATED = 3  # a short line seen this often is furniture
 FURNITURE_LINE = 100  # a line shorter than this holding a furniture phrase is furniture
 # Step 6 costs, in characters: what a non-paragraph block, and each blank line
@@ -101,6 +112,8 @@ BAD_COST = 30
 BAD_LENGTH_SHARE = 0.5
 SHORT_GOOD_COST = 10
 GAP_COST = 5
+CREDIT_WORDS = 7  # a photographer/agency credit line is this short
+EDGE_SLACK = 2  # lines kept by context join the run at its edges across gaps this much deeper than usual
 MAX_COSTED_GAP = 20  # beyond this many blank lines a gap costs no more
 # a neighbouring run joins the article's run when it earns this share of the dip between them: an
 # article cut by a list or a table it holds is several runs with shallow dips between
@@ -128,6 +141,14 @@ _RELATIVE_TIME = re.compile(
     r"|\bhace\s+\d+\s+(?:minutos?|horas?|días?|semanas?|meses?)\b",
     re.IGNORECASE,
 )
+# "firefighter jeff said,", "Paula @ example.org says:", "Bob schrieb:": a post's head line in a thread without times
+_POSTER_LINE = re.compile(
+    r"^\S.{0,60}?\s(?:said|says|wrote|writes|replied|schreibt|schrieb|meint|a écrit|écrit|dice|dijo|escribió"
+    r"|ha scritto|scrive|escreveu|disse|schreef|skrev|napisał)\s?[:,]?$",
+    re.IGNORECASE,
+)
+_NAMED_POSTER = re.compile(r"\b(?:by|von|par|por|di)\s+\w", re.IGNORECASE)  # "written by pete, October 24, 2012"
+_SHORT_DATE = re.compile(r"(?<![\d.])\d{1,2}([./-])\d{1,2}\1\d{2}(?![\d.])")  # "07.22.12", "7/22/12"
 _POSTER = re.compile(r"\b(?:by|says|said|von|par|por|di)\b", re.IGNORECASE)
 _CODE_MARKS = re.compile(r"[{}()\[\];=<>]")
 _STATEMENT_MARKS = re.compile(r"[{}\[\];=]")  # prose has brackets and parentheses, rarely these
@@ -153,7 +174,9 @@ _FURNITURE_PHRASES = """
     | most read | most popular | most viewed | trending | top stories | latest news | all rights reserved
     | copyright | skip to content | skip to main content | back to top | comment | comments
     | leave a comment | leave a reply | click here | learn more | download the app | download our app
-    | image caption | photo credit | getty images
+    | image caption | photo credit | getty images | email address | your inbox | junk folder | spam folder
+    | min read | minute read | minutes read | reading time | lesedauer | lesezeit | temps de lecture
+    | tiempo de lectura
     | jetzt lesen | anmelden | abonnieren | teilen | werbung | anzeige | mehr zum thema | kommentare
     | s'abonner | abonnez-vous | partager | publicité | lire aussi | suscríbete | suscribete | compartir
     | publicidad | lee también | leggi anche | condividi | pubblicità
@@ -194,6 +217,20 @@ def _privacy_terms(text: str) -> int:
     return len({name for match in _PRIVACY.finditer(text) for name, value in match.groupdict().items() if value})
 
 
+# a picture's credit line ("Foto: dpa", "(Image credit: NASA)"), and a caption ending in one ("... (Picture: PA)")
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:photo|photograph|picture|image|foto|fotó|bild|imagen|immagine|kuva|credit)s?(?: credits?)?\s*:\s*\w",
+    re.IGNORECASE,
+)
+# "Friso Gentsch/dpa", "(Adel Hana/Associated Press)", "IMAGO/Nico Herbertz": a photographer and an agency
+_AGENCY = (
+    r"(?:AP|AFP|Reuters|dpa|DPA|Getty(?: Images)?|EPA|Associated Press|Bloomberg|IMAGO|Imago|Pool|Unsplash|Pexels"
+    r"|Shutterstock|iStock|AAP|ANP|ANSA|EFE|Keystone|KEYSTONE|TASS|Xinhua|PA|Alamy|NTB|Ritzau|APA|Belga)"
+)
+_AGENCY_CREDIT = re.compile(r"^\(?(?:[^,.!?/]{1,40}/\s?)+[^,.!?/]{0,40}\b" + _AGENCY + r"\b|^\(?" + _AGENCY + r"\s?/")
+_CREDITED_CAPTION = re.compile(
+    r"\((?:photo|photograph|picture|image|foto|bild|imagen)s?(?: credits?)?\s*:[^()]{1,60}\)$", re.IGNORECASE
+)
 _COPYRIGHT = re.compile(r"\u00a9|\([cC]\) ?\d{4}|\b[Aa]ll [Rr]ights [Rr]eserved\b|\b[Cc]opyright\b|\bCOPYRIGHT\b")
 
 # The most frequent function words of the languages news pages are written in;
@@ -229,6 +266,8 @@ _STOPWORDS = {
         "id": "dan di yang untuk dengan ini itu dari dalam tidak akan pada juga ke",
     }.items()
 }
+
+_ALL_STOPWORDS = frozenset().union(*_STOPWORDS.values())
 
 _LABEL_WORDS = frozenset(
     """
@@ -314,6 +353,7 @@ class _Block:
     kind: str = "text"  # text | date | byline | furniture | code
     sentence: bool = False  # a short block that is a whole sentence
     listed: bool = False  # an item of a list its paragraph announced
+    repeated: bool = False  # furniture only because the page prints it again and again
     consent: bool = False  # a consent notice (cookies, embedded content, personal data)
     published: tuple[datetime, bool] | None = None
     authors: list[str] = field(default_factory=list)
@@ -517,7 +557,7 @@ def _parse_date_line(text: str) -> tuple[datetime, bool] | None:
     fields = match.groupdict()
     month = _MONTHS[fields["month"].lower().rstrip(".")] if fields.get("month") else int(fields["mnum"])
     day = int(fields["day"])
-    if fields.get("sep") == "/" and month > 12 >= day:
+    if fields.get("sep") and month > 12 >= day:
         day, month = month, day  # US order, recognisable only when the day is over 12
     before, after = text[: match.start()], text[match.end() :]
     rest = before + " " + after
@@ -590,6 +630,8 @@ def _classify(block: _Block, stopwords: tuple[frozenset[str], float] | None) -> 
     if length < LENGTH_HIGH and (
         _CALL_TO_ACTION.search(text)
         or _COPYRIGHT.search(text)
+        or _credit_line(text)
+        or _CREDITED_CAPTION.search(text)
         or (length < FURNITURE_LINE and _furniture_phrases(text) > 0)
     ):
         block.kind, block.label = "furniture", "bad"
@@ -625,14 +667,49 @@ def _spread_consent(blocks: list[_Block]) -> None:
     """The lines of a consent placeholder around its notice ("I agree that content from X is shown") are chrome.
 
     A line naming one data-protection term is chrome when a consent notice (a
-    block of PRIVACY_TERMS kinds of terms) stands within CONSENT_REACH blocks.
+    block of PRIVACY_TERMS kinds of terms) stands within CONSENT_REACH blocks; so
+    is every line between such lines (the placeholder's "click to show it" text)
+    and the short unpunctuated line on either side of them (its heading, its
+    "allow content" button).
     """
     notices = [i for i, block in enumerate(blocks) if block.kind == "furniture" and block.consent]
     for i in notices:
+        marked = [i]
         for j in range(max(0, i - CONSENT_REACH), min(len(blocks), i + CONSENT_REACH + 1)):
             block = blocks[j]
             if block.kind == "text" and _length(block.text) < LENGTH_HIGH and _privacy_terms(block.text):
                 block.kind, block.label = "furniture", "bad"
+                marked.append(j)
+            elif block.kind == "furniture" and _privacy_terms(block.text):
+                marked.append(j)
+        first, last = min(marked), max(marked)
+        inside = [j for j in range(first, last + 1) if _length(blocks[j].text) < LENGTH_HIGH]
+        if len(inside) < last + 1 - first:
+            continue  # a paragraph between them: the article around an embed, not one placeholder
+        edges = [j for j in (first - 1, last + 1) if 0 <= j < len(blocks)]
+        for j in [*inside, *edges]:
+            block = blocks[j]
+            short_edge = _length(block.text) < LENGTH_LOW and not _TERMINAL.search(block.text)
+            if block.kind == "text" and (first <= j <= last or short_edge):
+                block.kind, block.label = "furniture", "bad"
+
+
+def _credit_line(text: str) -> bool:
+    """A picture's credit: "Foto: dpa", "(Image credit: NASA)", "Friso Gentsch/dpa"."""
+    if _CREDIT_LINE.search(text):
+        return True
+    return len(text.split()) <= CREDIT_WORDS and "," not in text and bool(_AGENCY_CREDIT.search(text))
+
+
+def _drop_captions(blocks: list[_Block]) -> None:
+    """A picture's caption stands straight above its credit line ("Foto: dpa"), closer than paragraphs stand."""
+    gaps = sorted(b.gap for b in blocks if b.label == "good")
+    usual = gaps[len(gaps) // 4] if gaps else 2
+    for i in range(1, len(blocks)):
+        block, above = blocks[i], blocks[i - 1]
+        if block.gap < max(1, usual) and _CREDIT_LINE.search(block.text) and above.kind == "text":
+            if _length(above.text) < LENGTH_HIGH:
+                above.kind, above.label = "furniture", "bad"
 
 
 # 5. context -----------------------------------------------------------------------------------------------
@@ -715,6 +792,60 @@ def _keep_announced_lists(blocks: list[_Block], labels: list[Label]) -> None:
             item.listed = True
 
 
+def _figure(block: _Block) -> bool:
+    """A table cell of figures: "63", "85%", "+13.1%", "4.7 / 5", "$131"; a date or a clock time is a stamp."""
+    text = block.text
+    digits = sum(c.isdigit() for c in text)
+    if digits == 0 or digits < sum(c.isalpha() for c in text) or block.kind == "date":
+        return False
+    if any(word in _MONTHS for word in _words(text)):
+        return False  # "May 2012": an archive's month
+    return _TIME.search(text) is None and _find_date(text) is None
+
+
+def _cell(block: _Block, label: Label) -> bool:
+    """A line that may be a cell of a table: short, not prose the classifier kept, no chrome phrase."""
+    if label == "good" or _length(block.text) >= LENGTH_HIGH:
+        return False
+    return block.kind in ("text", "date") or (block.kind == "furniture" and block.repeated)
+
+
+def _keep_tables(blocks: list[_Block], labels: list[Label]) -> None:
+    """A data table rendered to text is a run of short cells, many of them figures; it is the article's.
+
+    A run of at least TABLE_RUN cell lines with no kept line between them, where
+    TABLE_FIGURES of them are figures, is marked as a list (neutral in step 6) and
+    kept: a menu or a related-links list has words, not figures.
+    """
+    # "1", "2", "3" numbering posts or teasers count them, however far apart: a count is no figure
+    counting, last = set(), 0
+    for k, block in enumerate(blocks):
+        if block.text.isdigit() and len(block.text) < 6:
+            if int(block.text) == last + 1:
+                counting.add(k)
+            last = int(block.text)
+    i = 0
+    while i < len(blocks):
+        if not _cell(blocks[i], labels[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and _cell(blocks[j], labels[j]):
+            j += 1
+        figures = [k for k in range(i, j) if k not in counting and _figure(blocks[k])]
+        if figures:
+            # the table spans its figures, its header row above them and the rest of its last row
+            run = range(max(i, figures[0] - TABLE_EDGE), min(j, figures[-1] + 1 + TABLE_EDGE))
+            # a gallery's "1 of 5" counters repeat a few figures over and over; a table's figures vary
+            varied = sum(min(2, n) for n in Counter(blocks[k].text for k in figures).values())
+            if len(run) >= TABLE_RUN and varied >= TABLE_FIGURES * len(run):
+                for k in run:
+                    labels[k] = "good"
+                    blocks[k].listed = True
+                    blocks[k].kind = "text"
+        i = j
+
+
 def _is_headline(block: _Block) -> bool:
     """A short title-like line: a teaser's headline or a subheading.
 
@@ -746,11 +877,26 @@ def _demote_teasers(blocks: list[_Block], labels: list[Label]) -> None:
         if teaser:
             run.append(unit)
             continue
-        if len(run) >= TEASER_RUN:
+        if len(run) >= TEASER_RUN and _cohesion(blocks, run) < TEASER_COHESION:
             for _, goods in run:
                 for j in goods:
                     labels[j] = "bad"
         run = []
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _words(text) if len(w) >= 4 and not w.isdigit() and w not in _ALL_STOPWORDS}
+
+
+def _cohesion(blocks: list[_Block], run: list[tuple[int, list[int]]]) -> float:
+    """How much the units of a headline + summary run share their words: an article's sections speak of one
+    subject, a teaser list's stories of many."""
+    texts = {blocks[h].text + " " + " ".join(blocks[j].text for j in goods) for h, goods in run}  # repeats once
+    sets = [_content_words(text) for text in texts]
+    if len(sets) < TEASER_RUN:
+        return 0.0
+    seen = Counter(word for words in sets for word in words)
+    return sum(sum(seen[w] > 1 for w in words) / max(1, len(words)) for words in sets) / len(sets)
 
 
 def _shape(text: str) -> str:
@@ -762,11 +908,12 @@ _WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thur
 
 
 def _clock_stamp(text: str) -> bool:
-    """A clock time with a month or weekday name but no year ("on Tuesday July 24, @02:22PM"): a post's stamp."""
+    """A clock time with a month or weekday name but no year ("on Tuesday July 24, @02:22PM") or with a short
+    numeric date ("07.22.12 at 20:33"): a post's stamp."""
     time_match = _TIME.search(text)
     if time_match is None or _time_of(time_match) is None:
         return False
-    return any(word in _MONTHS or word in _WEEKDAYS for word in _words(text))
+    return any(word in _MONTHS or word in _WEEKDAYS for word in _words(text)) or bool(_SHORT_DATE.search(text))
 
 
 def _signed(blocks: list[_Block], i: int) -> bool:
@@ -808,7 +955,8 @@ def _drop_article_stamp(blocks: list[_Block], at: list[int]) -> list[int]:
 def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """A comment thread stamps every post with a time line of one shape; the article has one such line.
 
-    A stamp is a date line with a clock time, or a short relative time ("3 hours ago").
+    A stamp is a date line with a clock time or naming its poster, a short relative time ("3 hours ago"), or
+    a poster line ("Ann said,", "Bob schrieb:") where a thread prints no time.
 
     When THREAD_STAMPS or more date lines that state a clock time share a shape and
     follow each other within THREAD_POST blocks, the text between the first and the
@@ -818,10 +966,12 @@ def _demote_threads(blocks: list[_Block], labels: list[Label]) -> None:
     """
     stamps: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
-        if (block.kind == "date" and _TIME.search(block.text)) or (
+        if (block.kind == "date" and (_TIME.search(block.text) or _NAMED_POSTER.search(block.text))) or (
             len(block.text) < FURNITURE_LINE and (_RELATIVE_TIME.search(block.text) or _clock_stamp(block.text))
         ):
             stamps.setdefault(_shape(block.text), []).append(i)
+        elif _POSTER_LINE.match(block.text):
+            stamps.setdefault("poster", []).append(i)  # "Ann said,": a post without a time stamp
     # distance counts the blocks that are not chrome: a post's reply, share and vote lines do not part it
     # from the next post
     rank = list(accumulate(block.kind != "furniture" for block in blocks))
@@ -941,6 +1091,63 @@ def _region(blocks: list[_Block], labels: list[Label]) -> tuple[int, int]:
         if hi + 1 < len(segments) and joins(segments[hi + 1], segments[hi][2], segments[hi + 1][1]):
             hi, grown = hi + 1, True
     return segments[lo][1], segments[hi][2]
+
+
+def _edges(blocks: list[_Block], labels: list[Label], start: int, end: int) -> tuple[int, int]:
+    """The run grown over the lines kept by their context at its edges (a short lead sentence, a closing
+    credit, a list): they cost a little in the scan, which leaves them out, so they join unless a deep gap
+    parts them from the run."""
+    usual_gap = _usual_gap(blocks)
+
+    def joins_edge(i: int, gap: int, step: int) -> bool:
+        block = blocks[i]
+        if labels[i] != "good" or block.kind != "text" or gap > usual_gap + EDGE_SLACK:
+            return False
+        if block.label != "short" or block.listed or (block.sentence and not _TRUNCATED.search(block.text)):
+            return True  # (a headline cut to fit a teaser box ends like a sentence)
+        # a short line took its side from its neighbours, which a thread or teaser demotion may have turned since
+        k = i + step
+        while 0 <= k < len(blocks) and blocks[k].label == "short":
+            k += step
+        return 0 <= k < len(blocks) and labels[k] == "good"
+
+    while start > 0 and joins_edge(start - 1, blocks[start].gap, -1):
+        start -= 1
+    while end < len(blocks) and joins_edge(end, blocks[end].gap, 1):
+        end += 1
+    return start, end
+
+
+def _trailing_list(blocks: list[_Block], labels: list[Label], end: int) -> int:
+    """A list of entries of one shape ("June 9 – Tampa, FL @ Arena") right after the article, under at most one
+    heading, is the article's (tour dates, a schedule, results); the region grows over it."""
+    i = end
+    if i < len(blocks) and blocks[i].kind == "text" and not _TERMINAL.search(blocks[i].text):
+        i += 1  # its heading
+
+    def item(k: int) -> bool:
+        block = blocks[k]
+        return block.kind in ("text", "date") and labels[k] != "good" and _length(block.text) < LENGTH_HIGH
+
+    if i >= len(blocks) or not item(i):
+        return end
+    shape = _shape(blocks[i].text)
+    if len(shape.split()) < 3 or "0" not in shape:
+        return end  # "a" alone is a menu's shape; entries of a schedule or results have figures and parts
+    last, misses, j = i, 0, i + 1
+    while j < len(blocks) and item(j) and misses < 2:
+        if _shape(blocks[j].text) == shape:
+            last, misses = j, 0
+        else:
+            misses += 1
+        j += 1
+    same = sum(_shape(blocks[k].text) == shape for k in range(i, last + 1))
+    if same < LIST_RUN or same < LIST_SHARE * (last + 1 - i):
+        return end
+    for k in range(end, last + 1):
+        labels[k] = "good"
+        blocks[k].listed = True
+    return last + 1
 
 
 # 7. header ------------------------------------------------------------------------------------------------
@@ -1144,14 +1351,19 @@ def _analyse(text: str) -> _Analysis:
         _classify(block, stopwords)
         # a short line printed again and again ("Article content", "Remove ads") is page chrome
         if counts[block.text] >= REPEATED and _length(block.text) < LENGTH_LOW and block.kind == "text":
-            block.kind, block.label = "furniture", "bad"
+            block.kind, block.label, block.repeated = "furniture", "bad", True
     _spread_consent(blocks)
+    _drop_captions(blocks)
     labels = _revise(blocks)  # 5
     _keep_announced_lists(blocks, labels)
+    _keep_tables(blocks, labels)
     _demote_teasers(blocks, labels)
     _demote_threads(blocks, labels)
-    start, end = _region(blocks, labels)  # 6
-    return _Analysis(blocks, labels, (start, end), _header(blocks, start))  # 7
+    core, end = _region(blocks, labels)  # 6
+    start, end = _edges(blocks, labels, core, end)
+    end = _trailing_list(blocks, labels, end)
+    # the header lines stand above the run's core: a short line that joined at its top may be one of them
+    return _Analysis(blocks, labels, (start, end), _header(blocks, core))  # 7
 
 
 def clean_text_dump(text: str, *, url: str | None = None) -> Article:
@@ -1166,7 +1378,8 @@ def clean_text_dump(text: str, *, url: str | None = None) -> Article:
     for i in range(*analysis.region):  # 8
         block = blocks[i]
         # a paragraph printed twice (print version, repeated caption) is kept once
-        if labels[i] == "good" and block.kind == "text" and i not in header.used and block.text not in seen:
+        repeat = block.text in seen and not block.listed  # list items and table cells may repeat
+        if labels[i] == "good" and block.kind == "text" and i not in header.used and not repeat:
             body.append(block.text)
             seen.add(block.text)
     published, tz_known = header.published if header.published else (None, False)

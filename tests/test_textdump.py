@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpora import CORPORA_DIR, body_scores, corpus_available, iter_pairs, load_corpus, render_as_text
-from parsers.textdump import _lines, _normalise, _wrapped_runs, clean_text_dump
+from parsers.textdump import _analyse, _credit_line, _lines, _normalise, _wrapped_runs, clean_text_dump
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_cf23a9dec83e2434.txt"
@@ -115,12 +115,23 @@ def test_menu_lines_are_dropped() -> None:
         "Advertisement",
         "We use cookies to improve your experience.",
         "© 2024 Example Media. All rights reserved.",
+        "A welcome email is on its way. If you don't see it, please check your junk folder.",
+        "Lesedauer: 4 Minuten",
+        "5 min read",
+        "(Jane Roe/Associated Press)",
+        "Friso Gentsch/dpa",
     ],
 )
 def test_share_newsletter_and_footer_lines_are_dropped(furniture: str) -> None:
     article = clean_text_dump(page(*PARAGRAPHS[:2], furniture, *PARAGRAPHS[2:], furniture))
     assert furniture not in article.body
     assert article.body == BODY
+
+
+def test_slashes_without_an_agency_are_no_credit_line() -> None:
+    assert _credit_line("Ohad Zwigenberg / Pool via Reuters") and _credit_line("IMAGO/Nico Herbertz")
+    for line in ("AR/VR", "Midtown / Automobile Alley", "N/A", "SOC 2/ISO report, retention schedule, DPA"):
+        assert not _credit_line(line), line
 
 
 def test_cookie_consent_notice_is_dropped_even_when_long() -> None:
@@ -149,6 +160,34 @@ def test_embed_consent_placeholder_inside_the_article_is_dropped() -> None:
     assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], data, *PARAGRAPHS[2:]])
 
 
+def test_whole_consent_placeholder_is_dropped_with_its_heading_and_buttons() -> None:
+    # the placeholder's heading, its "click to show" line and its buttons name no data-protection term;
+    # they stand between and beside the lines that do
+    placeholder = [
+        "Recommended editorial content",
+        "At this point you will find external content from a video platform that complements the article.",
+        "You can show it with one click and hide it again.",
+        "Allow video content",
+        "I agree that content from the video platform is shown to me.",
+        "Personal data may be transmitted to third-party platforms. More in our privacy policy.",
+        "Link to the video",
+    ]
+    text = page("Home", "News", *PARAGRAPHS[:2], *placeholder, *PARAGRAPHS[2:], "About")
+    assert clean_text_dump(text).body == BODY
+
+
+def test_picture_captions_and_credit_lines_are_dropped() -> None:
+    caption = "The mayor speaks to reporters outside the town hall after the vote on Tuesday."
+    pictures = [
+        [caption + "\nFoto: Jane Roe, dpa"],  # a caption with its credit on the next line
+        ["(Image credit: City of Springfield)"],
+        ["Council members leave the chamber after the late-night session (Picture: PA)"],
+    ]
+    for picture in pictures:
+        text = page("Home", "News", PARAGRAPHS[0], *picture, *PARAGRAPHS[1:], "Privacy policy")
+        assert clean_text_dump(text).body == BODY, picture
+
+
 def test_furniture_words_inside_prose_are_kept() -> None:
     prose = (
         "Readers who subscribe to the paper will notice that the share of advertising has fallen, the "
@@ -174,6 +213,7 @@ def test_furniture_words_inside_prose_are_kept() -> None:
             True,
         ),
         ("21.12.2016, 18:13 Uhr", datetime(2016, 12, 21, 18, 13), False),
+        ("12.21.2016", datetime(2016, 12, 21), False),  # month first, told by the day over 12
         ("Publié le 21 décembre 2016 à 18h13", datetime(2016, 12, 21, 18, 13), False),
         (
             "21 Dec 2016 18:13 +0300",
@@ -342,6 +382,33 @@ def test_comment_thread_after_the_article_is_dropped_even_when_longer(stamps: li
     assert clean_text_dump(text).body == BODY
 
 
+def test_thread_stamped_with_short_numeric_dates_is_dropped() -> None:
+    # "07.22.12 at 20:33": no month name, a two-digit year; posts of two paragraphs are no teaser list
+    posts = []
+    for n in range(8):
+        posts += [str(n + 1), ["ann_k", "Bob Stone"][n % 2], f"03.0{3 + n // 4}.24 at {10 + n}:{10 + n}"]
+        posts += [f"Reply number {n}: {REPLY}", f"And a second thought, number {n}: {REPLY}"]
+    text = page("City council passes budget", "By Jane Doe on March 3, 2024", *PARAGRAPHS, "8 comments", *posts)
+    assert clean_text_dump(text).body == BODY
+
+
+def test_thread_stamped_with_dates_naming_their_posters_is_dropped() -> None:
+    # "written by pete, October 24, 2012": no clock time, but the poster's name on the date line
+    posts = []
+    for n in range(6):
+        posts += [f"written by reader{n}, March {4 + n}, 2024", f"Reply number {n}: {REPLY}", f"Also, {n}: {REPLY}"]
+    text = page("City council passes budget", "March 3, 2024", *PARAGRAPHS, "Comments (6)", *posts)
+    assert clean_text_dump(text).body == BODY
+
+
+def test_thread_of_posts_headed_by_poster_lines_without_times_is_dropped() -> None:
+    posts = []
+    for n, head in enumerate(["firefighter jeff said,", "Paula @ example.org says:", "Bob schrieb:", "dan said,"] * 2):
+        posts += [head, f"Reply number {n}: {REPLY}", f"And a second thought, number {n}: {REPLY}"]
+    text = page("City council passes budget", *PARAGRAPHS, "8 users responded", *posts, "Leave your reply below")
+    assert clean_text_dump(text).body == BODY
+
+
 def test_forum_thread_with_chrome_between_posts_is_dropped() -> None:
     # a forum prints each post's poster line, a clock stamp without a year, and a row of reply/share
     # lines; one long post parts the stamps in two groups, both of which are posts
@@ -391,6 +458,63 @@ def test_list_inside_the_article_does_not_cut_it_short() -> None:
     text = page("Home", "News", *PARAGRAPHS[:2], "The cuts include:", *items, *PARAGRAPHS[2:], "Privacy policy")
     body = clean_text_dump(text).body
     assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
+
+
+def _table_rows(rows: list[tuple[str, str, str]]) -> list[str]:
+    """A data table as ``get_text("\\n")`` renders it: one cell a line, a header row first."""
+    return ["District", "Budget", "Change", *(cell for row in rows for cell in row)]
+
+
+# a figure printed three times reads as repeated chrome alone; inside a table it is a cell like the others
+TABLE = _table_rows(
+    [
+        ("North", "$4.2m", "+1.0%"),
+        ("South", "$3.9m", "-1.4%"),
+        ("East", "$5.0m", "+1.0%"),
+        ("West", "$2.7m", "+6.2%"),
+        ("Harbour", "$1.1m", "+1.0%"),
+        ("Airport", "$0.9m", "+1.7%"),
+    ]
+)
+
+
+def test_data_table_inside_the_article_is_kept() -> None:
+    # a table of figures between paragraphs is the article's: it neither cuts the article nor is dropped
+    text = page("Home", "News", *PARAGRAPHS[:2], *TABLE, *PARAGRAPHS[2:], "Privacy policy")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS[:2], *TABLE, *PARAGRAPHS[2:]])
+
+
+def test_lists_of_words_counters_or_months_are_no_table() -> None:
+    menu = ["Politics", "Business", "Science", "Health", "Sport", "Culture", "Travel", "Weather"]
+    gallery = [cell for _ in range(4) for cell in ("Image", "1", "of", "5", "Caption", "Close")]
+    posts = [cell for n in range(1, 6) for cell in (str(n), f"Reader {n}", "Great piece, thanks", "Reply")]
+    months = [f"{month} 2012 ({n})" for n, month in enumerate(["May", "June", "July", "August", "March"], 3)]
+    for lines in (menu, gallery, posts, months, TABLE):
+        blocks = _analyse(page("Home", "News", *PARAGRAPHS[:2], *lines, *PARAGRAPHS[2:])).blocks
+        tabled = [block.text for block in blocks if block.listed]
+        assert tabled == (TABLE if lines is TABLE else []), lines
+
+
+def test_list_of_entries_of_one_shape_after_the_article_is_kept() -> None:
+    dates = [
+        f"June {n} – {city}, {state} @ {hall} Arena"
+        for n, (city, state, hall) in enumerate(
+            [
+                ("Tampa", "FL", "Harbour"),
+                ("Raleigh", "NC", "Pine"),
+                ("Camden", "NJ", "River"),
+                ("Denver", "CO", "Peak"),
+                ("Houston", "TX", "Star"),
+                ("Phoenix", "AZ", "Sun"),
+            ],
+            3,
+        )
+    ]
+    text = page("Home", "News", *PARAGRAPHS, "Tour dates", *dates, "Home", "Sport", "Weather", "Privacy policy")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS, "Tour dates", *dates])
+    # a menu after the article has one shape too, but a bare one
+    text = page(*PARAGRAPHS, "Sections", "Home", "Sport", "Weather", "Travel", "Culture", "Science")
+    assert clean_text_dump(text).body == BODY
 
 
 def test_list_announced_by_its_paragraph_is_kept() -> None:
@@ -446,29 +570,48 @@ def test_site_banner_first_line_is_not_the_title() -> None:
     assert article.body == BODY
 
 
+# other stories of the site: each of its own subject
+STORIES = [
+    ("Storm closes mountain roads", "Heavy snowfall blocked three passes overnight and drivers were told to wait."),
+    ("Local bakery wins national prize", "Judges praised the sourdough loaves baked by a family firm since 1962."),
+    ("Museum reopens after repairs", "Visitors returned to galleries restored after water damage last winter."),
+    ("Striker signs two-year contract", "The forward scored eleven goals last season and stays with the club."),
+]
+
+
 def test_teaser_list_after_the_article_is_dropped() -> None:
-    teasers = []
-    for n in range(4):
-        teasers += [
-            f"Headline of another story number {n} on the site",
-            f"A one-paragraph summary of story {n} that reads like prose and ends with a full stop, "
-            "so only its place in a list gives it away.",
-        ]
+    teasers = [line for story in STORIES for line in story]
     article = clean_text_dump(page(*PARAGRAPHS, "More from the site", *teasers))
     assert article.body == BODY
 
 
 def test_teaser_list_with_headlines_cut_to_fit_is_dropped() -> None:
     # teaser boxes cut their headlines mid-phrase ("..."): a cut headline is a headline, not a sentence
-    teasers = []
-    for n in range(4):
-        teasers += [
-            f"Council approves plan {n} for the harbour and the...",
-            f"A one-paragraph summary of story {n} that reads like prose and ends with a full stop, "
-            "so only its place in a list gives it away.",
-        ]
+    teasers = [line for headline, summary in STORIES for line in (headline + " as the...", summary)]
     article = clean_text_dump(page(*PARAGRAPHS, *teasers))
     assert article.body == BODY
+
+
+def test_sections_of_one_subject_with_one_paragraph_each_are_kept() -> None:
+    # subheading + one paragraph, again and again, is also how a guide is written; its sections share their
+    # subject's words where a teaser list's stories share none
+    sections = [
+        ("Bus routes", "The council budget protects city bus services for residents and freezes transport fares."),
+        ("Public libraries", "The council budget protects city library services for residents and adds hours."),
+        ("City parks", "The council budget protects city park services for residents and plants new trees."),
+        ("Swimming pools", "The council budget protects city pool services for residents and repairs two pools."),
+    ]
+    lines = [line for section in sections for line in section]
+    article = clean_text_dump(page("Home", "News", *PARAGRAPHS[:2], *lines, *PARAGRAPHS[2:], "Privacy policy"))
+    assert all(line in article.body for line in lines)
+
+
+def test_short_lines_kept_by_context_at_the_edges_of_the_article_are_kept() -> None:
+    # a closing line too short to weigh anything, after the last paragraph, is the article's; the menu after a
+    # deep gap is not
+    credit = "Some information for this report was provided by agencies."
+    text = page("Home", "News", *PARAGRAPHS, credit) + "\n" * 12 + page("Sport", "Weather", "Travel")
+    assert clean_text_dump(text).body == "\n\n".join([*PARAGRAPHS, credit])
 
 
 def test_short_sentence_beside_the_article_is_kept() -> None:
@@ -571,6 +714,6 @@ def test_rendered_corpus_pages_body_f1(rendered_corpus: dict[str, list[tuple[str
         + " ".join(f"[{name} {f1:.3f}]" for name, f1 in per_corpus.items())
         + f", raw text {raw.f1:.3f}, long punctuated lines {long_lines.f1:.3f}, {per_page_ms:.1f} ms/page"
     )
-    assert ours.f1 >= 0.89  # measured 0.909 on 236 pages; the README acceptance floor is 0.85
-    assert all(f1 >= 0.88 for f1 in per_corpus.values()), per_corpus  # measured 0.912 and 0.906
+    assert ours.f1 >= 0.90  # measured 0.915 on 236 pages; the README acceptance floor is 0.85
+    assert all(f1 >= 0.895 for f1 in per_corpus.values()), per_corpus  # measured 0.923 and 0.908
     assert ours.f1 > long_lines.f1 + 0.1 and ours.f1 > raw.f1 + 0.15
