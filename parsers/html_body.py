@@ -121,6 +121,7 @@ def _extract(tree: Any) -> list[_Block]:
         include_tables=True,
         include_links=True,  # links mark teasers: step 4 measures link density per block
         with_metadata=False,
+        output_format="xml",  # any format but "python": the body tree only, no text rendering of it
     )
     body = getattr(doc, "body", None)
     return _blocks(body) if body is not None else []
