@@ -75,7 +75,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     titles = _title_keys(tree, metadata)
     # on a page without article markup readability's is the first choice: ask it before our
     # pre-cleaning, whose class vocabulary is tuned to modern markup (it copies the tree anyway)
-    unmarked = None if _MARKED_ARTICLE(tree) else readability_paragraphs(tree)
+    unmarked = None if _marked_article(tree) else readability_paragraphs(tree)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
     payloads = script_payloads(tree)
@@ -217,7 +217,13 @@ def _without_furniture(blocks: list[_Block]) -> list[_Block]:
     return kept
 
 
-_MARKED_ARTICLE = etree.XPath("boolean(//article | //main | //*[@role='main'] | //*[@itemprop='articleBody'])")
+def _marked_article(tree: Any) -> bool:
+    """The page marks its article up: ``<article>``, ``<main>``, ``role=main``, ``itemprop=articleBody``
+    (the tags by a scan that stops at the first; XPath's attribute tests walk the whole page)."""
+    return next(tree.getroottree().iter("article", "main"), None) is not None or bool(_MARKED_BY_ATTRIBUTE(tree))
+
+
+_MARKED_BY_ATTRIBUTE = etree.XPath("boolean(//*[@role='main' or @itemprop='articleBody'])")
 _TRACE: list[dict[str, Any]] | None = None
 
 
