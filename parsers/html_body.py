@@ -219,8 +219,12 @@ def _without_furniture(blocks: list[_Block]) -> list[_Block]:
 
 def _marked_article(tree: Any) -> bool:
     """The page marks its article up: ``<article>``, ``<main>``, ``role=main``, ``itemprop=articleBody``
-    (the tags by a scan that stops at the first; XPath's attribute tests walk the whole page)."""
-    return next(tree.getroottree().iter("article", "main"), None) is not None or bool(_MARKED_BY_ATTRIBUTE(tree))
+    (the tags by a scan that stops at the first; XPath's attribute tests walk the whole page).
+    Markup after ``</html>`` can make a second top-level element: the scan covers those too."""
+    root = tree.getroottree().getroot()
+    tops = [root, *root.itersiblings(), *root.itersiblings(preceding=True)]
+    tagged = any(next(top.iter("article", "main"), None) is not None for top in tops if isinstance(top.tag, str))
+    return tagged or bool(_MARKED_BY_ATTRIBUTE(tree))
 
 
 _MARKED_BY_ATTRIBUTE = etree.XPath("boolean(//*[@role='main' or @itemprop='articleBody'])")
