@@ -53,13 +53,17 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
     """readability-lxml's Document, given our parsed tree (no second parse, no URL rewriting)."""
 
     def _parse(self, input: Any) -> Any:  # noqa: A002  # the library's own parameter name
+        # One copy, cleaned in place (the cleaner's clean_html() would copy it once more): the
+        # caller's tree stays untouched, and the library's second, lenient pass starts from it again.
         self.encoding = "utf-8"
-        for el in input.xpath("//*[@hidden]"):
+        doc = deepcopy(input)
+        for el in doc.xpath("//*[@hidden]"):
             el.drop_tree()
-        for el in input.xpath("//*[@style]"):
+        for el in doc.xpath("//*[@style]"):
             if REGEXES["displayNoneRe"].search(el.get("style")):
                 el.drop_tree()
-        return _CLEANER.clean_html(input)
+        _CLEANER(doc)
+        return doc
 
     # The methods below are the library's own (0.9), restated where its hot loops repeat work;
     # each gives the same result as the original, which ``tests/test_body_peers.py`` checks
@@ -210,7 +214,7 @@ def _clean_length(text: str) -> int:
 def readability_paragraphs(tree: Any) -> list[str]:
     """readability-lxml's article of ``tree`` (left untouched) as paragraphs."""
     try:
-        summary = _Readability(deepcopy(tree)).summary(html_partial=True)
+        summary = _Readability(tree).summary(html_partial=True)  # it parses a copy
     except Exception:  # readability raises bare Exceptions on pages it cannot read
         return []
     return html_paragraphs(summary)
