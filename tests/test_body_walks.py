@@ -1,6 +1,8 @@
-"""Whether a page marks its article up decides the body's first choice (``html_body``): the test
-is a tag scan plus one XPath for the attribute marks, and must answer as the four-way XPath
-union that defines it, also on markup that libxml2 puts after ``</html>``."""
+"""Walks over the page that the body stage restates in Python for speed must find what the XPath
+that defines them finds, also on markup that libxml2 puts after ``</html>`` (a second top-level
+element): whether the page marks its article up (``html_body``: a tag scan plus one XPath for
+the attribute marks, against the four-way union), and the elements pre-cleaning judges by
+their names (``_body_clean``: a walk reading role, aria-label, class and id)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ import pytest
 from lxml import etree
 
 from bench.corpora import corpus_available, load_corpus
+from parsers._body_clean import _named_elements
 from parsers.dom import parse_html
 from parsers.html_body import _marked_article
 
 CORPORA = ("article-extraction", "publishers", "l3s-gn1", "dragnet", "wcxb")
 _DEFINITION = etree.XPath("boolean(//article | //main | //*[@role='main'] | //*[@itemprop='articleBody'])")
+_NAMED = etree.XPath("//*[@class or @id or @role or @aria-label]")
 
 
 @pytest.mark.parametrize(
@@ -43,3 +47,20 @@ def test_marked_article_answers_as_its_xpath_on_real_pages(name: str) -> None:
     for page in load_corpus(name, limit=60):
         tree = parse_html(page.html.decode("utf-8", "replace"))
         assert _marked_article(tree) is _DEFINITION(tree), page.name
+        assert [el for el, _ in _named_elements(tree)] == _NAMED(tree), page.name
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><p class='a'>x</p><div id='b'><span role='note'>y</span></div></body></html>",
+        "<html><body><p>Intro.</p></body></html><div class='late'>After the end</div><p id='x'>more</p>",
+        "<p aria-label='Share'>No html element</p></html><aside class=''>empty class</aside>",
+        "<html class='root'><body id='page'><br/><img alt='' role=''/></body></html>",
+    ],
+)
+def test_named_elements_are_what_the_xpath_selects(page: str) -> None:
+    tree = parse_html(page)
+    named = _named_elements(tree)
+    assert [el for el, _ in named] == _NAMED(tree)
+    assert all(key == (el.get("role"), el.get("aria-label"), el.get("class"), el.get("id")) for el, key in named)
