@@ -46,6 +46,7 @@ from typing import Any
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.settings import Extractor
 
 from parsers._body_clean import preclean
 from parsers._body_furniture import furniture_reason
@@ -112,17 +113,21 @@ _MIN_CHARS = 50
 _DEBUG: list[tuple[str, str]] | None = None
 
 
+# trafilatura's options, built once (the library builds them on every call; it copies them
+# before it changes any, so one object serves every page)
+_CORE_OPTIONS = Extractor(
+    url=None,  # link targets are not kept, so not resolved either
+    fast=True,
+    comments=False,
+    tables=True,
+    links=True,  # links mark teasers: step 4 measures link density per block
+    with_metadata=False,
+    output_format="xml",  # any format but "python": the body tree only, no text rendering of it
+)
+
+
 def _extract(tree: Any) -> list[_Block]:
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=None,  # link targets are not kept, so not resolved either
-        fast=True,
-        include_comments=False,
-        include_tables=True,
-        include_links=True,  # links mark teasers: step 4 measures link density per block
-        with_metadata=False,
-        output_format="xml",  # any format but "python": the body tree only, no text rendering of it
-    )
+    doc = trafilatura.bare_extraction(tree, options=_CORE_OPTIONS)
     body = getattr(doc, "body", None)
     return _blocks(body) if body is not None else []
 
