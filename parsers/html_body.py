@@ -427,10 +427,14 @@ _BOILERPLATE_START = re.compile(
     r"lesen sie (?:auch|mehr)|mehr zum thema|zum artikel|auch interessant|"
     r"(?:à )?lire aussi|le(?:e|er) (?:también|más)|leia (?:também|mais)|leggi anche)",
 )
+# Two patterns, at the start and anywhere: one alternation that mixed both could not skip ahead
+# to where an alternative can begin, and tried every one at every character.
+_BOILERPLATE_AT_START = re.compile(
+    r"\(?reporting by|editing by|with files from|copyright\b|©|(?:write|email) to \w+.*\bat\b"
+)
 _BOILERPLATE_ANY = re.compile(
-    r"newsletter|contributed to this report|additional reporting|^\(?reporting by|^editing by|"
-    r"^with files from|all rights reserved|^copyright\b|^©|\(c\) \d{4}|"
-    r"for your personal,? non-commercial use|have a (?:news )?tip\?|^(?:write|email) to \w+.*\bat\b|"
+    r"newsletter|contributed to this report|additional reporting|all rights reserved|\(c\) \d{4}|"
+    r"for your personal,? non-commercial use|have a (?:news )?tip\?|"
     r"follow .{0,40} on (?:twitter|facebook|instagram)|in your inbox|"
     # paywall prompts
     r"log in or create an account|already a subscriber|subscribers only|to continue reading|"
@@ -466,7 +470,9 @@ def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) < 90 and (_BYLINE.search(block.text) or _DATELINE.search(block.text)):
         return True
     lowered = block.text.lower()
-    return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered))
+    return bool(
+        _BOILERPLATE_START.search(lowered) or _BOILERPLATE_AT_START.match(lowered) or _BOILERPLATE_ANY.search(lowered)
+    )
 
 
 def _drop_reason(block: _Block, titles: set[str]) -> str | None:
