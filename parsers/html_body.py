@@ -320,7 +320,8 @@ _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2009\u200a\u202f\u200b]+")
 
 
 def _clean_lines(text: str) -> str:
-    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    # one substitution for the whole text: _SPACE holds no newline, so no run crosses a line
+    lines = (line.strip() for line in _SPACE.sub(" ", text).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
