@@ -82,7 +82,13 @@ _TIME_TESTS: dict[str, Callable[[Any], bool]] = {
     _TIME_MODIFIED_XPATH[0]: lambda el: el.get("itemprop") == "dateModified",
     _TIME_MODIFIED_XPATH[1]: lambda el: _is_time(el, "update", "modif"),
 }
-_TIME_CANDIDATES = etree.XPath("descendant::*[self::time or @itemprop='datePublished' or @itemprop='dateModified']")
+_DATE_PROPS = ("datePublished", "dateModified")
+
+
+def _time_candidates(scope: Any) -> list[Any]:
+    """``descendant::*[self::time or @itemprop='datePublished' or @itemprop='dateModified']``, read by a
+    walk in Python (faster than XPath's attribute test on every element)."""
+    return [el for el in scope.iterdescendants(etree.Element) if el.tag == "time" or el.get("itemprop") in _DATE_PROPS]
 _DATE_LABEL = re.compile(
     r"^(?i:datum|date|published(?: on)?|publiziert(?: am)?|veröffentlicht(?: am)?|erschienen(?: am)?|"
     r"publicado(?: el)?|publié(?: le)?|pubblicato(?: il)?|gepubliceerd(?: op)?|publisert|publicerad|"
@@ -130,9 +136,9 @@ def _first_date(values: list[Any]) -> PageDate | None:
 def _time_values(page: PageSources, xpaths: tuple[str, ...]) -> list[str]:
     if xpaths in page.cache:
         return list(page.cache[xpaths])
-    candidates = page.cache.get(_TIME_CANDIDATES)
+    candidates = page.cache.get(_time_candidates)
     if candidates is None:
-        candidates = page.cache[_TIME_CANDIDATES] = _TIME_CANDIDATES(page.scope)
+        candidates = page.cache[_time_candidates] = _time_candidates(page.scope)
     values: list[str] = []
     for xpath in xpaths:
         test = _TIME_TESTS[xpath]

@@ -1,5 +1,5 @@
 """Date sources read in one walk: ``_meta_pagedates`` finds the ``<time>``/``itemprop`` date
-elements with one XPath and tells them apart in Python; each Python test must select exactly
+elements in one walk and tells them apart in Python; each Python test must select exactly
 what the XPath that defines it (the keys of ``_TIME_TESTS``) selects, in the same order."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 
 from bench.corpora import corpus_available, load_corpus
 from parsers._meta_page import PageSources
-from parsers._meta_pagedates import _TIME_CANDIDATES, _TIME_TESTS, page_dates
+from parsers._meta_pagedates import _TIME_TESTS, _time_candidates, page_dates
 from parsers.dom import parse_html
 
 CORPORA = ("article-extraction", "publishers", "l3s-gn1", "dragnet", "wcxb")
@@ -28,7 +28,7 @@ _PAGE = """<html><body>
 
 
 def _assert_tests_match_xpaths(scope: object, label: str) -> None:
-    candidates = _TIME_CANDIDATES(scope)
+    candidates = _time_candidates(scope)
     for xpath, test in _TIME_TESTS.items():
         assert [el for el in candidates if test(el)] == scope.xpath(xpath), (label, xpath)  # type: ignore[attr-defined]
 
