@@ -224,15 +224,18 @@ def _without_furniture(blocks: list[_Block]) -> list[_Block]:
 
 def _marked_article(tree: Any) -> bool:
     """The page marks its article up: ``<article>``, ``<main>``, ``role=main``, ``itemprop=articleBody``
-    (the tags by a scan that stops at the first; XPath's attribute tests walk the whole page).
-    Markup after ``</html>`` can make a second top-level element: the scan covers those too."""
+    (what ``//article | //main | //*[@role='main'] | //*[@itemprop='articleBody']`` finds, by walks
+    that stop at the first: the tags by lxml's tag filter, the attributes read in Python, both
+    faster than XPath's four walks). Markup after ``</html>`` can make a second top-level
+    element: the walks cover those too."""
     root = tree.getroottree().getroot()
-    tops = [root, *root.itersiblings(), *root.itersiblings(preceding=True)]
-    tagged = any(next(top.iter("article", "main"), None) is not None for top in tops if isinstance(top.tag, str))
-    return tagged or bool(_MARKED_BY_ATTRIBUTE(tree))
+    tops = [t for t in (root, *root.itersiblings(), *root.itersiblings(preceding=True)) if isinstance(t.tag, str)]
+    if any(next(top.iter("article", "main"), None) is not None for top in tops):
+        return True
+    elements = (el for top in tops for el in top.iter(etree.Element))
+    return any(el.get("role") == "main" or el.get("itemprop") == "articleBody" for el in elements)
 
 
-_MARKED_BY_ATTRIBUTE = etree.XPath("boolean(//*[@role='main' or @itemprop='articleBody'])")
 _TRACE: list[dict[str, Any]] | None = None
 
 
