@@ -42,15 +42,23 @@ _XML_INCOMPATIBLE_SPACE = re.compile("[\x0b\x0c]")  # vertical tab, form feed: w
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20))
 _SPACE_BYTES = bytes.maketrans(b"\x0b\x0c", b"  ")
 _XML_INCOMPATIBLE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]|\xef\xbf[\xbe\xbf]")
+_ASCII_SPACE = frozenset(b" \t\n\r\x0b\x0c")  # what bytes.strip() strips
+_NOT_ASCII_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def parse_html(text: str) -> HtmlTree:
     data = text.encode("utf-8", "surrogatepass").translate(_SPACE_BYTES, _CONTROL_BYTES)
     if b"\xed" in data or b"\xef\xbf" in data:
         data = _XML_INCOMPATIBLE_BYTES.sub(b"", data)
-    stripped = data.strip()
+    # the first and last bytes that are not ASCII white space (as bytes.strip() sees it, without its copy)
+    first = _NOT_ASCII_SPACE.search(data)
+    if first is None:
+        raise EmptyDocument("page has no content")
+    end = len(data)
+    while data[end - 1] in _ASCII_SPACE:
+        end -= 1
     # white space beyond ASCII's (no-break, ideographic spaces) can only hide behind a non-ASCII end byte
-    if not stripped or max(stripped[0], stripped[-1]) >= 0x80 and not data.decode("utf-8", "surrogatepass").strip():
+    if max(data[first.start()], data[end - 1]) >= 0x80 and not data.decode("utf-8", "surrogatepass").strip():
         raise EmptyDocument("page has no content")
     try:
         return lxml.html.document_fromstring(data, parser=_PARSER)
