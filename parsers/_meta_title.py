@@ -122,7 +122,8 @@ def headline_run(title: str, headings: Iterable[str]) -> tuple[str, frozenset[st
         for j in range(i + 1, len(parts) + 1):
             start, end = parts[i][1], parts[j - 1][2]
             run = title[start:end].strip()
-            if (i, j) == (0, len(parts)) or len(run.split()) < _MIN_RUN_WORDS:
+            # (at most _MIN_RUN_WORDS pieces: a <title> that swallowed the page holds thousands of words)
+            if (i, j) == (0, len(parts)) or len(run.split(None, _MIN_RUN_WORDS - 1)) < _MIN_RUN_WORDS:
                 continue
             if _key_up_to(run, longest) not in stated:
                 continue
