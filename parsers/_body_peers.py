@@ -131,8 +131,12 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
             if (
                 verdict
                 and elem.tag not in ("html", "body")
-                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+                # the original's two XPath queries ("ancestor-or-self::pre | ancestor-or-self::code",
+                # "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"),
+                # compiled for every element they test, as walks that stop at the first hit
+                and elem.tag not in ("pre", "code")
+                and next(elem.iterancestors("pre", "code"), None) is None
+                and next(elem.iter("main", "article", "math"), None) is None
             ):
                 elem.drop_tree()
 
