@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["TitleCandidate", "choose_title", "headline_run", "strip_site_name", "title_key"]
 
@@ -292,6 +293,7 @@ def _key_up_to(text: str, limit: int) -> str | None:
     return key
 
 
+@lru_cache(maxsize=4096)  # headline_run keys the same first pieces of a long <title>'s runs again and again
 def _key(text: str) -> str:
     # Punctuation (quote styles included) does not make two headlines different.
     return _KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
