@@ -69,7 +69,11 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
 def containment(part: Counter[tuple[str, ...]], whole: Counter[tuple[str, ...]]) -> float:
     """Share of ``part``'s shingles (as a multiset) found in ``whole``."""
     total = sum(part.values())
-    return sum((part & whole).values()) / total if total else 0.0
+    if not total:
+        return 0.0
+    # the multiset intersection's size (positive counts, as Counter's & keeps), summed directly:
+    # & builds a Counter first
+    return sum(m for s, n in part.items() if s in whole and (m := min(n, whole[s])) > 0) / total
 
 
 def prose_chars(paragraphs: Sequence[str]) -> int:
