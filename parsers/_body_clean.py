@@ -55,7 +55,13 @@ _ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "dia
 _ARIA = re.compile(r"\b(?:share|related|newsletter|comments|advertisement|cookie)", re.IGNORECASE)
 _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _NO_NAMES = (None, None, None, None)
-_HOLDS_STORY = etree.XPath("boolean(.//article | .//main | .//h1)")
+
+
+def _holds_story(el: Any) -> bool:
+    """``boolean(.//article | .//main | .//h1)``, by a walk that stops at the first (XPath walks thrice)."""
+    return next(el.iterdescendants("article", "main", "h1"), None) is not None
+
+
 # a box with more than this share of the page's text is a layout wrapper, whatever its name
 _MAX_SHARE = 0.3
 
@@ -111,7 +117,7 @@ def preclean(tree: Any, *, keep: Any = None) -> list[Any]:
     for el, key in _named_elements(tree):
         if el.tag in ("html", "body", "article", "main") or el in protected or el.getparent() is None:
             continue
-        if not _is_furniture(key, seen) or _HOLDS_STORY(el):
+        if not _is_furniture(key, seen) or _holds_story(el):
             continue
         if len(el.text_content()) > _MAX_SHARE * page_chars:
             continue

@@ -2,7 +2,8 @@
 that defines them finds, also on markup that libxml2 puts after ``</html>`` (a second top-level
 element): whether the page marks its article up (``html_body``: a tag scan plus one XPath for
 the attribute marks, against the four-way union), and the elements pre-cleaning judges by
-their names (``_body_clean``: a walk reading role, aria-label, class and id)."""
+their names (``_body_clean``: a walk reading role, aria-label, class and id), and whether a box
+holds the story (an ``<article>``, ``<main>`` or ``<h1>`` below it: a walk that stops at the first)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from lxml import etree
 
 from bench.corpora import corpus_available, load_corpus
+from parsers import _body_clean, _body_region
 from parsers._body_clean import _named_elements
 from parsers.dom import parse_html
 from parsers.html_body import _marked_article
@@ -17,6 +19,7 @@ from parsers.html_body import _marked_article
 CORPORA = ("article-extraction", "publishers", "l3s-gn1", "dragnet", "wcxb")
 _DEFINITION = etree.XPath("boolean(//article | //main | //*[@role='main'] | //*[@itemprop='articleBody'])")
 _NAMED = etree.XPath("//*[@class or @id or @role or @aria-label]")
+_HOLDS_STORY = etree.XPath("boolean(.//article | .//main | .//h1)")
 
 
 @pytest.mark.parametrize(
@@ -48,6 +51,8 @@ def test_marked_article_answers_as_its_xpath_on_real_pages(name: str) -> None:
         tree = parse_html(page.html.decode("utf-8", "replace"))
         assert _marked_article(tree) is _DEFINITION(tree), page.name
         assert [el for el, _ in _named_elements(tree)] == _NAMED(tree), page.name
+        for el in tree.iter("div", "aside", "section", "nav", "header", "footer", "li", "h1"):
+            assert _body_clean._holds_story(el) is _HOLDS_STORY(el) is _body_region._holds_story(el), page.name
 
 
 @pytest.mark.parametrize(
@@ -64,3 +69,11 @@ def test_named_elements_are_what_the_xpath_selects(page: str) -> None:
     named = _named_elements(tree)
     assert [el for el, _ in named] == _NAMED(tree)
     assert all(key == (el.get("role"), el.get("aria-label"), el.get("class"), el.get("id")) for el, key in named)
+
+
+def test_holds_story_looks_below_the_element_only() -> None:
+    tree = parse_html("<html><body><aside><h1>Title</h1></aside><h1 class='x'>Alone</h1><div><p>t</p></div></body>")
+    aside, lone_h1, div = tree.find(".//aside"), tree.findall(".//h1")[1], tree.find(".//div")
+    for el, holds in ((aside, True), (lone_h1, False), (div, False)):
+        assert _HOLDS_STORY(el) is holds
+        assert _body_clean._holds_story(el) is holds and _body_region._holds_story(el) is holds
