@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 __all__ = [
     "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "disjoint", "doubtful", "prose_chars",
@@ -60,6 +61,13 @@ EXTRA_PROSE = 0.3  # ... and this share of what it adds is prose
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
+    # a fresh Counter of the cached counts: the vote measures the same texts several times a page
+    # (the peer against the region, then against ours), and a caller may change its copy
+    return Counter(_shingle_counts(text))
+
+
+@lru_cache(maxsize=32)
+def _shingle_counts(text: str) -> Counter[tuple[str, ...]]:
     tokens = _WORD.findall(text.casefold())
     if len(tokens) < 4:
         return Counter([tuple(tokens)]) if tokens else Counter()

@@ -31,3 +31,12 @@ def test_containment_keeps_only_positive_counts_as_counter_and_does() -> None:
         a = Counter({(rng.choice("abcdef"),): rng.randint(-2, 4) for _ in range(rng.randint(0, 6))})
         b = Counter({(rng.choice("abcdef"),): rng.randint(-2, 4) for _ in range(rng.randint(0, 6))})
         assert containment(a, b) == _by_definition(a, b)
+
+
+def test_shingles_are_a_fresh_counter_each_time_though_cached() -> None:
+    text = "the ferry terminal opens in may and the new route runs twice a day"
+    first = shingles(text)
+    first[("changed",)] = 3
+    second = shingles(text)
+    assert ("changed",) not in second
+    assert second == Counter(zip(*(text.split()[i:] for i in range(4)), strict=False))
