@@ -407,9 +407,18 @@ def _title_keys(tree: Any, metadata: Any) -> set[str]:
     return {k for t in titles if t and len(k := _key(t)) >= 8}
 
 
+_TITLE_KEY_MAX = 400
+
+
 def _is_title(text: str, titles: set[str]) -> bool:
+    # A paragraph's key is over the limit already in its first part, cut before a space (neither
+    # NFKC, case folding nor the key joins across a space, so that part's key starts the whole key):
+    # no need to key all of it.
+    cut = text.find(" ", _TITLE_KEY_MAX + 100)
+    if cut > 0 and len(_key(text[:cut])) > _TITLE_KEY_MAX:
+        return False
     key = _key(text)
-    if len(key) < 8 or len(key) > 400:
+    if len(key) < 8 or len(key) > _TITLE_KEY_MAX:
         return False
     # near-equal only: a section heading can repeat a few words of the title
     return any(

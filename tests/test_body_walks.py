@@ -3,7 +3,8 @@ that defines them finds, also on markup that libxml2 puts after ``</html>`` (a s
 element): whether the page marks its article up (``html_body``: a tag scan plus one XPath for
 the attribute marks, against the four-way union), and the elements pre-cleaning judges by
 their names (``_body_clean``: a walk reading role, aria-label, class and id), and whether a box
-holds the story (an ``<article>``, ``<main>`` or ``<h1>`` below it: a walk that stops at the first)."""
+holds the story (an ``<article>``, ``<main>`` or ``<h1>`` below it: a walk that stops at the first).
+Also the title test's shortcut: a paragraph whose first part alone keys over the limit is no title."""
 
 from __future__ import annotations
 
@@ -77,3 +78,15 @@ def test_holds_story_looks_below_the_element_only() -> None:
     for el, holds in ((aside, True), (lone_h1, False), (div, False)):
         assert _HOLDS_STORY(el) is holds
         assert _body_clean._holds_story(el) is holds and _body_region._holds_story(el) is holds
+
+
+def test_a_long_paragraph_is_no_title_whatever_its_first_part() -> None:
+    from parsers.html_body import _is_title, _key
+
+    title = "Ferry terminal opens in May after two years of works"
+    titles = {_key(title)}
+    assert _is_title(title, titles)
+    paragraph = " ".join([title] * 12)  # its key is far over the limit: no title, as when keyed whole
+    assert not _is_title(paragraph, titles) and len(_key(paragraph)) > 400
+    almost = ("word " * 80).strip()  # 399 characters of key: keyed whole, short enough to be compared
+    assert len(_key(almost)) == 399 and not _is_title(almost, titles)
