@@ -55,17 +55,39 @@ _WORDS = frozenset(
 _ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search"})
 _ARIA = re.compile(r"\b(?:share|related|newsletter|comments|advertisement|cookie)", re.IGNORECASE)
 _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
-_CANDIDATES = etree.XPath("//*[@class or @id or @role or @aria-label]")
-_HOLDS_STORY = etree.XPath("boolean(.//article | .//main | .//h1)")
 # inside code, class names are a highlighter's token kinds ("hljs-comment", "token tag"), not furniture
 _IN_CODE = etree.XPath("//pre//*[@class] | //code//*[@class]")
+_NO_NAMES = (None, None, None, None)
+
+
+def _holds_story(el: Any) -> bool:
+    """``boolean(.//article | .//main | .//h1)``, by a walk that stops at the first (XPath walks thrice)."""
+    return next(el.iterdescendants("article", "main", "h1"), None) is not None
+
+
 # a box with more than this share of the page's text is a layout wrapper, whatever its name
 _MAX_SHARE = 0.3
 
 
-def _is_furniture(el: Any, seen: dict[tuple[str | None, ...], bool]) -> bool:
-    """``seen``: the verdict per (role, aria-label, class, id); a page repeats its class names."""
-    key = (el.get("role"), el.get("aria-label"), el.get("class"), el.get("id"))
+def _named_elements(tree: Any) -> list[tuple[Any, tuple[str | None, ...]]]:
+    """Every element of the document with a role, aria-label, class or id, in document order, with
+    those four: what ``//*[@class or @id or @role or @aria-label]`` selects (top-level elements that
+    markup after ``</html>`` makes included), read by a walk in Python, faster than XPath's tests."""
+    root = tree.getroottree().getroot()
+    found: list[tuple[Any, tuple[str | None, ...]]] = []
+    for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
+        if not isinstance(top.tag, str):
+            continue
+        for el in top.iter(etree.Element):
+            get = el.get
+            key = (get("role"), get("aria-label"), get("class"), get("id"))
+            if key != _NO_NAMES:
+                found.append((el, key))
+    return found
+
+
+def _is_furniture(key: tuple[str | None, ...], seen: dict[tuple[str | None, ...], bool]) -> bool:
+    """``key``: (role, aria-label, class, id); ``seen``: the verdict per key (a page repeats its class names)."""
     verdict = seen.get(key)
     if verdict is None:
         verdict = seen[key] = _names_furniture(*key)
@@ -96,10 +118,10 @@ def preclean(tree: Any, *, keep: Any = None) -> list[Any]:
     page_chars = len(tree.text_content()) or 1
     seen: dict[tuple[str | None, ...], bool] = {}
     protected.update(_IN_CODE(tree))
-    for el in _CANDIDATES(tree):
+    for el, key in _named_elements(tree):
         if el.tag in ("html", "body", "article", "main") or el in protected or el.getparent() is None:
             continue
-        if not _is_furniture(el, seen) or _HOLDS_STORY(el):
+        if not _is_furniture(key, seen) or _holds_story(el):
             continue
         if len(el.text_content()) > _MAX_SHARE * page_chars:
             continue

@@ -21,7 +21,6 @@ from typing import Any
 
 import trafilatura
 from lxml import etree
-from lxml.html import fragment_fromstring
 from lxml_html_clean import Cleaner
 from readability import Document
 from readability.readability import REGEXES
@@ -54,13 +53,17 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
     """readability-lxml's Document, given our parsed tree (no second parse, no URL rewriting)."""
 
     def _parse(self, input: Any) -> Any:  # noqa: A002  # the library's own parameter name
+        # One copy, cleaned in place (the cleaner's clean_html() would copy it once more): the
+        # caller's tree stays untouched, and the library's second, lenient pass starts from it again.
         self.encoding = "utf-8"
-        for el in input.xpath("//*[@hidden]"):
+        doc = deepcopy(input)
+        for el in doc.xpath("//*[@hidden]"):
             el.drop_tree()
-        for el in input.xpath("//*[@style]"):
+        for el in doc.xpath("//*[@style]"):
             if REGEXES["displayNoneRe"].search(el.get("style")):
                 el.drop_tree()
-        return _CLEANER.clean_html(input)
+        _CLEANER(doc)
+        return doc
 
     # The methods below are the library's own (0.9), restated where its hot loops repeat work;
     # each gives the same result as the original, which ``tests/test_body_peers.py`` checks
@@ -114,17 +117,26 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
 
     def remove_unlikely_candidates(self) -> None:
         # the original formats and searches "class id" of every element; only those with a
-        # class or an id can match
+        # class or an id can match; pages repeat their class names, so each is judged once
+        unlikely: dict[str, bool] = {}
         for elem in self.html.xpath(".//*[@class or @id]"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if len(s) < 2:
-                continue
+            verdict = unlikely.get(s)
+            if verdict is None:
+                verdict = unlikely[s] = (
+                    len(s) >= 2
+                    and REGEXES["unlikelyCandidatesRe"].search(s) is not None
+                    and not REGEXES["okMaybeItsACandidateRe"].search(s)
+                )
             if (
-                REGEXES["unlikelyCandidatesRe"].search(s)
-                and not REGEXES["okMaybeItsACandidateRe"].search(s)
+                verdict
                 and elem.tag not in ("html", "body")
-                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+                # the original's two XPath queries ("ancestor-or-self::pre | ancestor-or-self::code",
+                # "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"),
+                # compiled for every element they test, as walks that stop at the first hit
+                and elem.tag not in ("pre", "code")
+                and next(elem.iterancestors("pre", "code"), None) is None
+                and next(elem.iter("main", "article", "math"), None) is None
             ):
                 elem.drop_tree()
 
@@ -132,7 +144,8 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
         # The original serialises every <div>'s children (and then every inline child) and
         # searches the markup for a block tag's opening; the same test on the element tree
         # (markup holds no other "<" after readability's cleaner: comments, scripts and
-        # processing instructions are gone, text and attributes are escaped).
+        # processing instructions are gone, text and attributes are escaped). Its new <p>s are
+        # made in place, not parsed from "<p/>" each (a whole document parse apiece).
         for elem in self.tags(self.html, "div"):
             if not any(_is_block(d) for d in elem.iterdescendants()):
                 elem.tag = "p"
@@ -140,7 +153,7 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
             children = list(elem)
             paragraph = None
             if elem.text and elem.text.strip():
-                p = fragment_fromstring("<p/>")
+                p = elem.makeelement("p")
                 p.text = elem.text
                 elem.text = None
                 elem.insert(0, p)
@@ -153,12 +166,12 @@ class _Readability(Document):  # type: ignore[misc]  # untyped library class
                     paragraph = None
                     continue
                 if paragraph is None:
-                    paragraph = fragment_fromstring("<p/>")
+                    paragraph = elem.makeelement("p")
                     child.addprevious(paragraph)
                 paragraph.append(child)
             for pos, child in reversed(list(enumerate(elem))):
                 if child.tail and child.tail.strip():
-                    p = fragment_fromstring("<p/>")
+                    p = elem.makeelement("p")
                     p.text = child.tail
                     child.tail = None
                     elem.insert(pos + 1, p)
@@ -205,7 +218,7 @@ def _clean_length(text: str) -> int:
 def readability_paragraphs(tree: Any) -> list[str]:
     """readability-lxml's article of ``tree`` (left untouched) as paragraphs."""
     try:
-        summary = _Readability(deepcopy(tree)).summary(html_partial=True)
+        summary = _Readability(tree).summary(html_partial=True)  # it parses a copy
     except Exception:  # readability raises bare Exceptions on pages it cannot read
         return []
     return html_paragraphs(summary)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 __all__ = [
     "agrees_with_region", "choose", "choose_unmarked", "closer", "containment", "disjoint", "doubtful", "opens_under",
@@ -68,6 +69,13 @@ EXTRA_PROSE = 0.3  # ... and this share of what it adds is prose
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
+    # a fresh Counter of the cached counts: the vote measures the same texts several times a page
+    # (the peer against the region, then against ours), and a caller may change its copy
+    return Counter(_shingle_counts(text))
+
+
+@lru_cache(maxsize=32)
+def _shingle_counts(text: str) -> Counter[tuple[str, ...]]:
     tokens = _WORD.findall(text.casefold())
     if len(tokens) < 4:
         return Counter([tuple(tokens)]) if tokens else Counter()
@@ -77,7 +85,11 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
 def containment(part: Counter[tuple[str, ...]], whole: Counter[tuple[str, ...]]) -> float:
     """Share of ``part``'s shingles (as a multiset) found in ``whole``."""
     total = sum(part.values())
-    return sum((part & whole).values()) / total if total else 0.0
+    if not total:
+        return 0.0
+    # the multiset intersection's size (positive counts, as Counter's & keeps), summed directly:
+    # & builds a Counter first
+    return sum(m for s, n in part.items() if s in whole and (m := min(n, whole[s])) > 0) / total
 
 
 def prose_chars(paragraphs: Sequence[str]) -> int:

@@ -8,8 +8,11 @@ then htmldate's quick search. Published and modified never borrow from each othe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
+
+from lxml import etree
 
 from parsers._meta_dates import PageDate, parse_date
 from parsers._meta_page import PageSources, short_text
@@ -63,6 +66,29 @@ _TIME_MODIFIED_XPATH = (
     ".//*[@itemprop='dateModified']",
     ".//time[contains(@class, 'update') or contains(@class, 'modif')]",
 )
+
+
+def _is_time(el: Any, *words: str) -> bool:
+    return el.tag == "time" and any(w in (el.get("class") or "") for w in words)
+
+
+# The same tests in Python, for one walk over the page instead of one per XPath (each walk of a
+# large page costs as much as the tests); tests/test_html_meta.py checks they agree.
+_TIME_TESTS: dict[str, Callable[[Any], bool]] = {
+    _TIME_PUBLISHED_XPATH[0]: lambda el: el.get("itemprop") == "datePublished",
+    _TIME_PUBLISHED_XPATH[1]: lambda el: el.tag == "time" and el.get("pubdate") is not None,
+    _TIME_PUBLISHED_XPATH[2]: lambda el: _is_time(el, "publish", "pubdate", "date"),
+    _TIME_PUBLISHED_XPATH[3]: lambda el: el.tag == "time" and el.get("datetime") is not None,
+    _TIME_MODIFIED_XPATH[0]: lambda el: el.get("itemprop") == "dateModified",
+    _TIME_MODIFIED_XPATH[1]: lambda el: _is_time(el, "update", "modif"),
+}
+_DATE_PROPS = ("datePublished", "dateModified")
+
+
+def _time_candidates(scope: Any) -> list[Any]:
+    """``descendant::*[self::time or @itemprop='datePublished' or @itemprop='dateModified']``, read by a
+    walk in Python (faster than XPath's attribute test on every element)."""
+    return [el for el in scope.iterdescendants(etree.Element) if el.tag == "time" or el.get("itemprop") in _DATE_PROPS]
 _DATE_LABEL = re.compile(
     r"^(?i:datum|date|published(?: on)?|publiziert(?: am)?|veröffentlicht(?: am)?|erschienen(?: am)?|"
     r"publicado(?: el)?|publié(?: le)?|pubblicato(?: il)?|gepubliceerd(?: op)?|publisert|publicerad|"
@@ -110,9 +136,13 @@ def _first_date(values: list[Any]) -> PageDate | None:
 def _time_values(page: PageSources, xpaths: tuple[str, ...]) -> list[str]:
     if xpaths in page.cache:
         return list(page.cache[xpaths])
+    candidates = page.cache.get(_time_candidates)
+    if candidates is None:
+        candidates = page.cache[_time_candidates] = _time_candidates(page.scope)
     values: list[str] = []
     for xpath in xpaths:
-        for element in page.scope.xpath(xpath)[:3]:
+        test = _TIME_TESTS[xpath]
+        for element in [el for el in candidates if test(el)][:3]:
             value = element.get("datetime") or element.get("content")
             if value:
                 values.append(value)

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["TitleCandidate", "choose_title", "headline_run", "strip_site_name", "title_key"]
 
@@ -122,7 +123,8 @@ def headline_run(title: str, headings: Iterable[str]) -> tuple[str, frozenset[st
         for j in range(i + 1, len(parts) + 1):
             start, end = parts[i][1], parts[j - 1][2]
             run = title[start:end].strip()
-            if (i, j) == (0, len(parts)) or len(run.split()) < _MIN_RUN_WORDS:
+            # (at most _MIN_RUN_WORDS pieces: a <title> that swallowed the page holds thousands of words)
+            if (i, j) == (0, len(parts)) or len(run.split(None, _MIN_RUN_WORDS - 1)) < _MIN_RUN_WORDS:
                 continue
             if _key_up_to(run, longest) not in stated:
                 continue
@@ -291,6 +293,7 @@ def _key_up_to(text: str, limit: int) -> str | None:
     return key
 
 
+@lru_cache(maxsize=4096)  # headline_run keys the same first pieces of a long <title>'s runs again and again
 def _key(text: str) -> str:
     # Punctuation (quote styles included) does not make two headlines different.
     return _KEY.sub("", unicodedata.normalize("NFKC", text).casefold())

@@ -62,8 +62,11 @@ def decode_html(content: bytes, *, content_type: str | None = None) -> str:
     for bom, encoding in _BOMS:  # 1
         if content.startswith(bom):
             return content[len(bom) :].decode(encoding, "replace")
-    if _is_utf8(content):  # 2
-        return content.decode("utf-8")
+    if not content.isascii():  # 2 (pure ASCII: let a declared charset decide, same text either way)
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     declared = [name for name in (_from_header(content_type), declared_charset(content)) if name]
     for encoding in declared:  # 3
         try:
@@ -96,16 +99,6 @@ def _codec(name: str) -> str | None:
         # A page without a BOM that says UTF-16 in ASCII-compatible bytes is not UTF-16.
         return "utf-8"
     return _SUPERSETS.get(codec, codec)
-
-
-def _is_utf8(content: bytes) -> bool:
-    if not _HIGH_BYTE.search(content):
-        return False  # pure ASCII: let a declared charset decide (same text either way)
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _mostly_utf8(content: bytes) -> bool:

@@ -19,6 +19,13 @@ HtmlTree: TypeAlias = lxml.html.HtmlElement
 _PARSER = lxml.html.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=False
 )
+# lxml.html's own lookup is a Python method called for every element proxy the stages create
+# (millions per 200 pages: every iteration, xpath and ancestor walk), only to give form controls
+# their own classes, which nothing here uses; the same HtmlElement for every tag, chosen in C.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+))
 
 
 # Control characters XML forbids: lxml keeps them from the parse but then refuses to set them as
@@ -35,15 +42,23 @@ _XML_INCOMPATIBLE_SPACE = re.compile("[\x0b\x0c]")  # vertical tab, form feed: w
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20))
 _SPACE_BYTES = bytes.maketrans(b"\x0b\x0c", b"  ")
 _XML_INCOMPATIBLE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]|\xef\xbf[\xbe\xbf]")
+_ASCII_SPACE = frozenset(b" \t\n\r\x0b\x0c")  # what bytes.strip() strips
+_NOT_ASCII_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def parse_html(text: str) -> HtmlTree:
     data = text.encode("utf-8", "surrogatepass").translate(_SPACE_BYTES, _CONTROL_BYTES)
     if b"\xed" in data or b"\xef\xbf" in data:
         data = _XML_INCOMPATIBLE_BYTES.sub(b"", data)
-    stripped = data.strip()
+    # the first and last bytes that are not ASCII white space (as bytes.strip() sees it, without its copy)
+    first = _NOT_ASCII_SPACE.search(data)
+    if first is None:
+        raise EmptyDocument("page has no content")
+    end = len(data)
+    while data[end - 1] in _ASCII_SPACE:
+        end -= 1
     # white space beyond ASCII's (no-break, ideographic spaces) can only hide behind a non-ASCII end byte
-    if not stripped or max(stripped[0], stripped[-1]) >= 0x80 and not data.decode("utf-8", "surrogatepass").strip():
+    if max(data[first.start()], data[end - 1]) >= 0x80 and not data.decode("utf-8", "surrogatepass").strip():
         raise EmptyDocument("page has no content")
     try:
         tree = lxml.html.document_fromstring(data, parser=_PARSER)

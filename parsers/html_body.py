@@ -49,6 +49,7 @@ from typing import Any
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.settings import Extractor
 
 from parsers._body_clean import preclean
 from parsers._body_furniture import comments_start, furniture_reason
@@ -78,7 +79,7 @@ def extract_body(tree: Any, *, url: str | None = None, metadata: Any = None, sta
     titles = _title_keys(tree, metadata)
     # on a page without article markup readability's is the first choice: ask it before our
     # pre-cleaning, whose class vocabulary is tuned to modern markup (it copies the tree anyway)
-    unmarked = None if _MARKED_ARTICLE(tree) else readability_paragraphs(tree)
+    unmarked = None if _marked_article(tree) else readability_paragraphs(tree)
     structured = _structured_body(tree, metadata)
     heading = _title_heading(tree, titles)
     headline = _headline(tree, metadata)
@@ -117,16 +118,21 @@ _MIN_CHARS = 50
 _DEBUG: list[tuple[str, str]] | None = None
 
 
+# trafilatura's options, built once (the library builds them on every call; it copies them
+# before it changes any, so one object serves every page)
+_CORE_OPTIONS = Extractor(
+    url=None,  # link targets are not kept, so not resolved either
+    fast=True,
+    comments=False,
+    tables=True,
+    links=True,  # links mark teasers: step 4 measures link density per block
+    with_metadata=False,
+    output_format="xml",  # any format but "python": the body tree only, no text rendering of it
+)
+
+
 def _extract(tree: Any) -> list[_Block]:
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=None,  # link targets are not kept, so not resolved either
-        fast=True,
-        include_comments=False,
-        include_tables=True,
-        include_links=True,  # links mark teasers: step 4 measures link density per block
-        with_metadata=False,
-    )
+    doc = trafilatura.bare_extraction(tree, options=_CORE_OPTIONS)
     body = getattr(doc, "body", None)
     return _blocks(body) if body is not None else []
 
@@ -225,7 +231,20 @@ def _without_furniture(blocks: list[_Block]) -> list[_Block]:
     return kept
 
 
-_MARKED_ARTICLE = etree.XPath("boolean(//article | //main | //*[@role='main'] | //*[@itemprop='articleBody'])")
+def _marked_article(tree: Any) -> bool:
+    """The page marks its article up: ``<article>``, ``<main>``, ``role=main``, ``itemprop=articleBody``
+    (what ``//article | //main | //*[@role='main'] | //*[@itemprop='articleBody']`` finds, by walks
+    that stop at the first: the tags by lxml's tag filter, the attributes read in Python, both
+    faster than XPath's four walks). Markup after ``</html>`` can make a second top-level
+    element: the walks cover those too."""
+    root = tree.getroottree().getroot()
+    tops = [t for t in (root, *root.itersiblings(), *root.itersiblings(preceding=True)) if isinstance(t.tag, str)]
+    if any(next(top.iter("article", "main"), None) is not None for top in tops):
+        return True
+    elements = (el for top in tops for el in top.iter(etree.Element))
+    return any(el.get("role") == "main" or el.get("itemprop") == "articleBody" for el in elements)
+
+
 _TRACE: list[dict[str, Any]] | None = None
 
 
@@ -371,7 +390,8 @@ _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2009\u200a\u202f\u200b]+")
 
 
 def _clean_lines(text: str) -> str:
-    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    # one substitution for the whole text: _SPACE holds no newline, so no run crosses a line
+    lines = (line.strip() for line in _SPACE.sub(" ", text).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -454,9 +474,18 @@ def _title_keys(tree: Any, metadata: Any) -> set[str]:
     return {k for t in titles if t and len(k := _key(t)) >= 8}
 
 
+_TITLE_KEY_MAX = 400
+
+
 def _is_title(text: str, titles: set[str]) -> bool:
+    # A paragraph's key is over the limit already in its first part, cut before a space (neither
+    # NFKC, case folding nor the key joins across a space, so that part's key starts the whole key):
+    # no need to key all of it.
+    cut = text.find(" ", _TITLE_KEY_MAX + 100)
+    if cut > 0 and len(_key(text[:cut])) > _TITLE_KEY_MAX:
+        return False
     key = _key(text)
-    if len(key) < 8 or len(key) > 400:
+    if len(key) < 8 or len(key) > _TITLE_KEY_MAX:
         return False
     # near-equal only: a section heading can repeat a few words of the title
     return any(
@@ -478,10 +507,14 @@ _BOILERPLATE_START = re.compile(
     r"lesen sie (?:auch|mehr)|mehr zum thema|zum artikel|auch interessant|"
     r"(?:à )?lire aussi|le(?:e|er) (?:también|más)|leia (?:também|mais)|leggi anche)",
 )
+# Two patterns, at the start and anywhere: one alternation that mixed both could not skip ahead
+# to where an alternative can begin, and tried every one at every character.
+_BOILERPLATE_AT_START = re.compile(
+    r"\(?reporting by|editing by|with files from|copyright\b|©|(?:write|email) to \w+.*\bat\b"
+)
 _BOILERPLATE_ANY = re.compile(
-    r"newsletter|^\(?reporting by|^editing by|"
-    r"^with files from|all rights reserved|^copyright\b|^©|\(c\) \d{4}|"
-    r"for your personal,? non-commercial use|have a (?:news )?tip\?|^(?:write|email) to \w+.*\bat\b|"
+    r"newsletter|all rights reserved|\(c\) \d{4}|"
+    r"for your personal,? non-commercial use|have a (?:news )?tip\?|"
     r"follow .{0,40} on (?:twitter|facebook|instagram)|in your inbox|"
     # paywall prompts
     r"log in or create an account|already a subscriber|subscribers only|to continue reading|"
@@ -533,7 +566,10 @@ def _is_boilerplate(block: _Block) -> bool:
     if len(block.text) < 90 and (_BYLINE.search(block.text) or _DATELINE.search(block.text)):
         return True
     lowered = block.text.lower()
-    return bool(_BOILERPLATE_START.search(lowered) or _BOILERPLATE_ANY.search(lowered) or _credit_only(lowered))
+    return bool(
+        _BOILERPLATE_START.search(lowered) or _BOILERPLATE_AT_START.match(lowered) or _BOILERPLATE_ANY.search(lowered)
+        or _credit_only(lowered)
+    )
 
 
 # A post's taxonomy line: a label, then terms ("Tags: Chicken, Moroccan, slow-cooker",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from itertools import islice
 
 __all__ = ["dominant_script", "guess_language", "language_code"]
 
@@ -104,7 +105,10 @@ def _script_of(char: str) -> str:
     return "Other"
 
 
-def script_counts(text: str, *, sample: int = 20_000) -> Counter[str]:
+_SAMPLE = 20_000
+
+
+def script_counts(text: str, *, sample: int = _SAMPLE) -> Counter[str]:
     """Letters per script in the first ``sample`` characters."""
     sampled = text[:sample]
     if not _BEYOND_LATIN.search(sampled):  # most pages: counted by one regex, not per letter in Python
@@ -123,6 +127,8 @@ def dominant_script(text: str) -> str | None:
 
     Japanese mixes Han and kana: any real share of kana beside Han makes the text "Kana".
     """
+    if not _BEYOND_LATIN.search(text[:_SAMPLE]):  # most pages: Latin if any letter, without counting them
+        return "Latin" if _LATIN_LETTER.search(text[:_SAMPLE]) else None
     counts = script_counts(text)
     total = counts.total()
     if not total:
@@ -150,10 +156,11 @@ _SCRIPT_OF_LANGUAGE = {"ru": "Cyrillic", "uk": "Cyrillic"}
 
 
 def _by_function_words(text: str, *, max_words: int, min_hits: int) -> str | None:
-    words = [word.casefold() for word in _WORD.findall(text[:20_000])[:max_words]]
+    # the first words only (not every word of the sample), each distinct word looked up once per language
+    words = Counter(match.group().casefold() for match in islice(_WORD.finditer(text, 0, _SAMPLE), max_words))
     if not words:
         return None
-    scores = Counter({code: sum(word in stops for word in words) for code, stops in _STOPWORDS.items()})
+    scores = Counter({code: sum(n for word, n in words.items() if word in stops) for code, stops in _STOPWORDS.items()})
     (best, hits), *rest = scores.most_common(2) + [("", 0)]
     if hits < min_hits or hits == rest[0][1]:
         return None  # too little evidence, or a tie (Danish vs Norwegian): say nothing rather than guess
