@@ -820,7 +820,8 @@ def _keep_tables(blocks: list[_Block], labels: list[Label]) -> None:
     # "1", "2", "3" numbering posts or teasers count them, however far apart: a count is no figure
     counting, last = set(), 0
     for k, block in enumerate(blocks):
-        if block.text.isdigit() and len(block.text) < 6:
+        # isdecimal, not isdigit: "¹" or "②" are digits that int() does not read
+        if block.text.isdecimal() and len(block.text) < 6:
             if int(block.text) == last + 1:
                 counting.add(k)
             last = int(block.text)

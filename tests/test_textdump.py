@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpora import CORPORA_DIR, body_scores, corpus_available, iter_pairs, load_corpus, render_as_text
+from parsers import ParseError
 from parsers.textdump import _analyse, _credit_line, _lines, _normalise, _wrapped_runs, clean_text_dump
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -493,6 +495,16 @@ def test_lists_of_words_counters_or_months_are_no_table() -> None:
         blocks = _analyse(page("Home", "News", *PARAGRAPHS[:2], *lines, *PARAGRAPHS[2:])).blocks
         tabled = [block.text for block in blocks if block.listed]
         assert tabled == (TABLE if lines is TABLE else []), lines
+
+
+def test_digit_lines_int_cannot_read_are_no_count() -> None:
+    # footnote marks and circled numbers on lines of their own are digits to str.isdigit() but not to int()
+    marks = ["¹", "²", "③", "٣", "4"]
+    text = page("Home", "News", *PARAGRAPHS[:2], *marks, *PARAGRAPHS[2:])
+    assert clean_text_dump(text).body.startswith(PARAGRAPHS[0])
+    for mark in marks:
+        with contextlib.suppress(ParseError):  # too little text is a ParseError; a ValueError is a bug
+            clean_text_dump(mark)
 
 
 def test_list_of_entries_of_one_shape_after_the_article_is_kept() -> None:
