@@ -324,5 +324,6 @@ def test_private_spellings_send_nothing_without_the_flag(site: Site) -> None:
 def test_parse_retry_after() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("nonsense") is None
+    assert parse_retry_after("\u00b9") is None  # a superscript one is a digit to str.isdigit(), not to float()
     assert parse_retry_after(None) is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past

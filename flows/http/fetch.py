@@ -186,7 +186,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # HTTP numbers are ASCII digits ("¹" is a digit to isdigit)
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -565,7 +565,7 @@ class Fetcher:
     async def _body(self, response: httpx.Response, url: str, *, max_bytes: int | None) -> bytes:
         cap = self.config.max_bytes if max_bytes is None else max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
+        if declared.isascii() and declared.isdigit() and int(declared) > cap:
             raise TooLarge(f"{url}: Content-Length {declared} exceeds {cap} bytes")
         coding = _single_coding(response.headers)
         # Unencoded bodies are bounded by ``cap`` already; encoded ones by what they expand to.

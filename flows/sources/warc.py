@@ -132,7 +132,7 @@ def _records(path: Path, *, source: str, max_bytes: int) -> Iterator[RawPage | R
 def _check_whole(record: Any, archive: ArchiveIterator, path: Path, start: int, where: str, *, gzipped: bool) -> None:
     # 1. Content-Length is mandatory; without it warcio reads the rest of the file as this record.
     declared = (record.rec_headers.get_header("Content-Length") or "").strip()
-    if not declared.isdigit():
+    if not (declared.isascii() and declared.isdigit()):
         raise _damage(path, start, where, gzipped=gzipped, problem=f"no valid Content-Length ({declared!r})")
     # 2. The length-limited body reader runs down to zero only if the file held the whole block.
     body = record.raw_stream
